@@ -1,0 +1,98 @@
+// Reading delimited text the way oxen-server's polars reader does (reference §6.5): a header row,
+// dtypes inferred from the first 10,000 rows (i64, then f64, then bool, else str), an empty cell or a
+// value that does not fit the inferred dtype is null, ragged rows are cut or padded, no dates.
+import Papa from 'papaparse';
+import type { Cell, Column, Dtype, Frame } from './frame.js';
+
+export const INFER_ROWS = 10_000;
+
+const INTEGER = /^-?\d+$/;
+const FLOAT = /^[-+]?((\d*\.\d+)([eE][-+]?\d+)?|inf|nan|(\d+)[eE][-+]?\d+|\d+\.)$/i;
+const BOOLEAN = /^(true|false)$/i;
+const I64_MAX = 9223372036854775807n;
+const I64_MIN = -9223372036854775808n;
+
+export interface CsvOptions {
+  /** A fixed delimiter; by default it is sniffed (comma, tab, semicolon, pipe). */
+  delimiter?: string;
+}
+
+export type CsvResult = { ok: true; frame: Frame } | { ok: false; error: string };
+
+function fitsI64(text: string): boolean {
+  if (!INTEGER.test(text)) return false;
+  if (text.length < 19) return true;
+  const n = BigInt(text);
+  return n <= I64_MAX && n >= I64_MIN;
+}
+
+function inferDtype(values: string[]): Dtype {
+  let sawValue = false;
+  let int = true;
+  let float = true;
+  let bool = true;
+  const limit = Math.min(values.length, INFER_ROWS);
+  for (let i = 0; i < limit; i++) {
+    const v = values[i]!;
+    if (v === '') continue;
+    sawValue = true;
+    if (int && !fitsI64(v)) int = false;
+    if (float && !int && !FLOAT.test(v) && !INTEGER.test(v)) float = false;
+    if (bool && !BOOLEAN.test(v)) bool = false;
+    if (!int && !float && !bool) return 'str';
+  }
+  if (!sawValue) return 'str';
+  if (int) return 'i64';
+  if (float) return 'f64';
+  return bool ? 'bool' : 'str';
+}
+
+function convert(value: string, dtype: Dtype): Cell {
+  if (value === '') return null;
+  switch (dtype) {
+    case 'i64':
+      return fitsI64(value) ? Number(value) : null;
+    case 'f64': {
+      if (!FLOAT.test(value) && !INTEGER.test(value)) return null;
+      const lower = value.toLowerCase();
+      if (lower.endsWith('inf')) return lower.startsWith('-') ? -Infinity : Infinity;
+      return Number(value);
+    }
+    case 'bool':
+      return BOOLEAN.test(value) ? value.toLowerCase() === 'true' : null;
+    default:
+      return value;
+  }
+}
+
+/** Parses CSV/TSV text into a typed frame, or says why polars would refuse it. */
+export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return { ok: false, error: 'empty CSV' };
+  const parsed = Papa.parse<string[]>(body, {
+    delimiter: options.delimiter ?? '',
+    delimitersToGuess: [',', '\t', ';', '|'],
+    skipEmptyLines: true,
+  });
+  const [header, ...rows] = parsed.data;
+  if (!header) return { ok: false, error: 'empty CSV' };
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (seen.has(name))
+      return { ok: false, error: `column with name '${name}' has more than one occurrence` };
+    seen.add(name);
+  }
+  const raw: string[][] = header.map(() => new Array<string>(rows.length));
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let c = 0; c < header.length; c++) raw[c]![r] = row[c] ?? '';
+  }
+  const columns: Column[] = header.map((name, c) => {
+    const texts = raw[c]!;
+    const dtype = inferDtype(texts);
+    const values = new Array<Cell>(texts.length);
+    for (let r = 0; r < texts.length; r++) values[r] = convert(texts[r]!, dtype);
+    return { name, dtype, values };
+  });
+  return { ok: true, frame: { columns, height: rows.length } };
+}
