@@ -1,0 +1,33 @@
+// The mock's own controls under the reserved /_mock prefix. Errors here are plain {"error": "..."}.
+import type { FastifyInstance } from 'fastify';
+import { DocumentError } from '../../services/oxen/repo-document.js';
+import type { RepoService } from '../../services/oxen/repos.js';
+
+export interface AdminRoutesOptions {
+  repos: RepoService;
+}
+
+export async function adminRoutes(app: FastifyInstance, { repos }: AdminRoutesOptions): Promise<void> {
+  app.get('/_mock/health', async () => ({ status: 'ok' }));
+
+  app.post('/_mock/reset', async () => {
+    await repos.reset();
+    return { status: 'ok' };
+  });
+
+  app.post('/_mock/oxen/repos', async (req, reply) => reply.code(201).send(await repos.createRepo(req.body)));
+
+  app.delete('/_mock/oxen/repos/:namespace/:name', async (req, reply) => {
+    const { namespace, name } = req.params as { namespace: string; name: string };
+    if (!repos.deleteRepo(namespace, name)) return reply.code(404).send({ error: `repository '${namespace}/${name}' not found` });
+    return reply.code(204).send();
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof DocumentError) return reply.code(400).send({ error: error.message });
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: (error as Error).message });
+    req.log.error({ err: error }, 'unexpected error in the admin API');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+}

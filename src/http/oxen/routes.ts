@@ -1,0 +1,134 @@
+// The Oxen compare API. Both spellings are served: the real actix routes (compare/entries/…,
+// compare/file/…) and the documented ones (compare/{base_head}/entries, …/file/{resource}); see
+// reference §1.2. Handlers are keyed by the spec's operationIds.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { USIZE_MAX } from '../../engine/paginate.js';
+import { listCommits, dirTree, listEntries } from '../../services/oxen/compare-entries.js';
+import { computeCompare, deleteCompare, derivedFrame } from '../../services/oxen/data-frames.js';
+import { OxenError, oxenError } from '../../services/oxen/errors.js';
+import { fileDiff } from '../../services/oxen/file-diff.js';
+import { OXEN_VERSION } from '../../services/oxen/views.js';
+import type { OxenStore, RepoRow } from '../../storage/oxen-store.js';
+import type { Spec } from '../../spec/openapi.js';
+import { oxenErrorReply, routeNotFound, type ErrorReply } from './errors.js';
+import { readPageQuery } from './query.js';
+import { parseCompareBody } from './serde-body.js';
+
+export interface OxenRoutesOptions {
+  store: OxenStore;
+  spec: Spec;
+}
+
+type Params = Record<string, string>;
+type Query = Record<string, string | string[] | undefined>;
+interface Ctx {
+  repo: RepoRow;
+  params: Params;
+  query: Query;
+  body: unknown;
+}
+type Handler = (ctx: Ctx) => unknown;
+
+export function sendOxenError(reply: FastifyReply, error: ErrorReply): FastifyReply {
+  reply.header('oxen-version', OXEN_VERSION).code(error.statusCode);
+  return error.text ? reply.type('text/plain; charset=utf-8').send(error.body) : reply.send(error.body);
+}
+
+/** 0.50.0 reports total_pages = usize::MAX for page_size=0, a number JSON.stringify cannot write. */
+function serialize(payload: unknown): string {
+  const text = JSON.stringify(payload);
+  return text.replace(`"total_pages":"${USIZE_MAX}"`, `"total_pages":${USIZE_MAX}`);
+}
+
+export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRoutesOptions): Promise<void> {
+  // oxen-server reads compare bodies as text and parses them itself, whatever the content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const compareBody = (ctx: Ctx, operationId: string) => {
+    const body = parseCompareBody(typeof ctx.body === 'string' ? ctx.body : '');
+    const validate = spec.operations.get(operationId)!.body!;
+    if (!validate(body)) throw oxenError({ kind: 'body-parse', message: `invalid body: ${validate.errors?.[0]?.message ?? ''}` });
+    return body;
+  };
+  const entries = (baseHead: string, dir: string, ctx: Ctx) => listEntries(store, ctx.repo, baseHead, dir, readPageQuery(ctx.query));
+  const file = (tail: string, ctx: Ctx) => fileDiff(store, ctx.repo, tail, readPageQuery(ctx.query));
+
+  const handlers: Record<string, Handler> = {
+    entries_real: (ctx) => {
+      // The real route splits at the *last* "/dir/" (a greedy regex).
+      const tail = ctx.params['*']!;
+      const at = tail.lastIndexOf('/dir/');
+      return at < 0 ? entries(tail, '', ctx) : entries(tail.slice(0, at), tail.slice(at + 5), ctx);
+    },
+    entries: (ctx) => entries(ctx.params.base_head!, '', ctx),
+    dir_entries: (ctx) => entries(ctx.params.base_head!, ctx.params.dir!, ctx),
+    file_real: (ctx) => file(ctx.params['*']!, ctx),
+    file: (ctx) => file(`${ctx.params.base_head}/${ctx.params.resource}`, ctx),
+    commits: (ctx) => listCommits(store, ctx.repo, ctx.params['*']!, readPageQuery(ctx.query)),
+    dir_tree: (ctx) => dirTree(store, ctx.repo, ctx.params['*']!),
+    create_df_diff: (ctx) => {
+      const body = compareBody(ctx, 'create_df_diff');
+      return computeCompare(store, ctx.repo, body, body.compare_id, 'create');
+    },
+    update_df_diff: (ctx) => computeCompare(store, ctx.repo, compareBody(ctx, 'update_df_diff'), ctx.params.compare_id!, 'update'),
+    // 0.50.0's handler reads a path parameter its route lacks: always 400 after the repository check.
+    get_df_diff: () => {
+      throw oxenError({ kind: 'bad-request' });
+    },
+    delete_df_diff: (ctx) => deleteCompare(store, ctx.repo, ctx.params.compare_id!),
+    get_derived_df: (ctx) => derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
+    get_derived_df_real: (ctx) => derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
+  };
+  for (const operationId of Object.keys(handlers)) {
+    if (!spec.operations.has(operationId)) throw new Error(`handler for unknown operation ${operationId}`);
+  }
+
+  const run = (operationId: string, params?: (p: Params) => Params) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const raw = req.params as Params;
+    const repo = store.findRepo(raw.namespace!, raw.repo_name!);
+    if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
+    const result = handlers[operationId]!({ repo, params: params ? params(raw) : raw, query: req.query as Query, body: req.body });
+    reply.header('oxen-version', OXEN_VERSION).type('application/json; charset=utf-8');
+    return reply.send(typeof result === 'string' ? result : serialize(result));
+  };
+
+  // The documented spellings share one wildcard: {base_head} may itself contain '/'.
+  const documented = async (req: FastifyRequest, reply: FastifyReply) => {
+    const tail = (req.params as Params)['*']!;
+    const fileAt = tail.indexOf('/file/');
+    if (tail.endsWith('/entries')) {
+      const inner = tail.slice(0, -'/entries'.length);
+      const dirAt = inner.indexOf('/dir/');
+      if (dirAt < 0) return run('entries', (p) => ({ ...p, base_head: inner }))(req, reply);
+      return run('dir_entries', (p) => ({ ...p, base_head: inner.slice(0, dirAt), dir: inner.slice(dirAt + 5) }))(req, reply);
+    }
+    if (fileAt >= 0) {
+      return run('file', (p) => ({ ...p, base_head: tail.slice(0, fileAt), resource: tail.slice(fileAt + 6) }))(req, reply);
+    }
+    return sendOxenError(reply, routeNotFound());
+  };
+
+  const base = '/api/repos/:namespace/:repo_name/compare';
+  app.get(`${base}/entries/*`, run('entries_real'));
+  app.get(`${base}/file/*`, run('file_real'));
+  app.get(`${base}/commits/*`, run('commits'));
+  app.get(`${base}/dir_tree/*`, run('dir_tree'));
+  app.post(`${base}/data_frames`, run('create_df_diff'));
+  app.post(`${base}/data_frames/:compare_id`, run('get_df_diff'));
+  app.put(`${base}/data_frames/:compare_id`, run('update_df_diff'));
+  app.delete(`${base}/data_frames/:compare_id`, run('delete_df_diff'));
+  app.get(`${base}/data_frames/:compare_id/diff`, run('get_derived_df'));
+  app.get(`${base}/data_frames/:compare_id/:path/*`, run('get_derived_df_real'));
+  app.get(`${base}/*`, documented);
+
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof OxenError) return sendOxenError(reply, oxenErrorReply(error.detail));
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendOxenError(reply, { statusCode: status, body: { status: 'error', status_message: 'bad_request', oxen_version: OXEN_VERSION } });
+    }
+    req.log.error({ err: error }, 'unexpected error in the Oxen API');
+    return sendOxenError(reply, { statusCode: 500, body: { status: 'error', status_message: 'internal_server_error', oxen_version: OXEN_VERSION } });
+  });
+}

@@ -1,0 +1,55 @@
+// Creating, replacing and deleting fixture repositories, and restoring the bundled ones.
+import type { OxenStore, RepoData } from '../../storage/oxen-store.js';
+import { buildRepoData, describeRepo, type ReadBeside } from './repo-builder.js';
+import { DocumentError, parseRepoDoc } from './repo-document.js';
+
+export interface FixtureSource {
+  source: string;
+  doc: unknown;
+  readBeside: ReadBeside;
+}
+
+export class RepoService {
+  /** Built once: a reset writes the same rows again without re-reading or re-classifying files. */
+  private bundled: RepoData[] | undefined;
+
+  constructor(
+    private readonly store: OxenStore,
+    private readonly fixtures: () => FixtureSource[],
+  ) {}
+
+  /** Creates or replaces a repository from an untrusted document. Throws DocumentError when bad. */
+  async createRepo(input: unknown, readBeside?: ReadBeside) {
+    const doc = parseRepoDoc(input);
+    const data = await buildRepoData(doc, readBeside);
+    this.store.replaceRepo(data);
+    return describeRepo(doc, data);
+  }
+
+  deleteRepo(namespace: string, name: string): boolean {
+    return this.store.deleteRepo(namespace, name);
+  }
+
+  /** Empties the store and loads the bundled fixtures (a fixture that fails names its file). */
+  async reset(): Promise<void> {
+    if (!this.bundled) {
+      const built: RepoData[] = [];
+      for (const fixture of this.fixtures()) {
+        try {
+          built.push(await buildRepoData(parseRepoDoc(fixture.doc), fixture.readBeside));
+        } catch (error) {
+          if (error instanceof DocumentError) throw new DocumentError(`${fixture.source}: ${error.message}`);
+          throw error;
+        }
+      }
+      this.bundled = built;
+    }
+    this.store.clear();
+    for (const data of this.bundled) this.store.replaceRepo(data);
+  }
+
+  /** Loads the fixtures only into an empty store, so a file database keeps what it had across restarts. */
+  async loadIfEmpty(): Promise<void> {
+    if (this.store.listRepos().length === 0) await this.reset();
+  }
+}

@@ -1,0 +1,70 @@
+// Loads an OpenAPI 3.1 document and compiles its validators once, keyed by operationId:
+// one for the query, one for the JSON body, one per response status code.
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+type Json = Record<string, unknown>;
+
+export interface Operation {
+  operationId: string;
+  method: string;
+  path: string;
+  query: ValidateFunction | undefined;
+  body: ValidateFunction | undefined;
+  responses: Map<string, ValidateFunction>;
+}
+
+export interface Spec {
+  document: Json;
+  operations: Map<string, Operation>;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+function pointer(...parts: string[]): string {
+  return '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+}
+
+export function loadSpec(file: URL | string, id: string): Spec {
+  const document = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, coerceTypes: false });
+  addFormats.default(ajv);
+  ajv.addSchema(document, id);
+  const queryAjv = new Ajv2020({ strict: false, coerceTypes: true });
+  const operations = new Map<string, Operation>();
+  const paths = document.paths as Record<string, Record<string, Json>>;
+  for (const [path, item] of Object.entries(paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const operationId = op.operationId as string;
+      const params = ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'query');
+      const query = params.length
+        ? queryAjv.compile({
+            type: 'object',
+            properties: Object.fromEntries(params.map((p) => [p.name as string, p.schema as Json])),
+            required: params.filter((p) => p.required).map((p) => p.name as string),
+          })
+        : undefined;
+      const body = (op.requestBody as Json | undefined)?.content
+        ? ajv.compile({ $ref: `${id}${pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema')}` })
+        : undefined;
+      const responses = new Map<string, ValidateFunction>();
+      for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+        const content = response.content as Json | undefined;
+        if (content?.['application/json']) {
+          responses.set(status, ajv.compile({ $ref: `${id}${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}` }));
+        }
+      }
+      operations.set(operationId, { operationId, method: method.toUpperCase(), path, query, body, responses });
+    }
+  }
+  return { document, operations };
+}
+
+/** The project's openapi/ folder, found from src/spec (tests) or dist/src/spec (the built server). */
+export function specFile(name: string): URL {
+  const candidates = ['../../openapi/', '../../../openapi/'].map((dir) => new URL(dir + name, import.meta.url));
+  return candidates.find((url) => existsSync(url)) ?? candidates[0]!;
+}

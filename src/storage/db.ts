@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+// Idempotent: safe to apply to a file database on every start.
+const DDL = `
+CREATE TABLE IF NOT EXISTS repos (
+  id INTEGER PRIMARY KEY,
+  namespace TEXT NOT NULL,
+  name TEXT NOT NULL,
+  head_branch TEXT NOT NULL,
+  UNIQUE (namespace, name)
+);
+CREATE TABLE IF NOT EXISTS blobs (
+  hash TEXT PRIMARY KEY,
+  content BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commits (
+  repo_id INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  parent_ids TEXT NOT NULL,
+  message TEXT NOT NULL,
+  author TEXT NOT NULL,
+  email TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  PRIMARY KEY (repo_id, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS branches (
+  repo_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  commit_id TEXT NOT NULL,
+  PRIMARY KEY (repo_id, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+  repo_id INTEGER NOT NULL,
+  commit_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  data_type TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  extension TEXT NOT NULL,
+  metadata TEXT,
+  PRIMARY KEY (repo_id, commit_id, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dirs (
+  repo_id INTEGER NOT NULL,
+  commit_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  num_files INTEGER NOT NULL,
+  last_commit_id TEXT NOT NULL,
+  data_types TEXT NOT NULL,
+  PRIMARY KEY (repo_id, commit_id, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS compares (
+  repo_id INTEGER NOT NULL,
+  compare_id TEXT NOT NULL,
+  left_commit TEXT NOT NULL,
+  right_commit TEXT NOT NULL,
+  columns TEXT NOT NULL,
+  height INTEGER NOT NULL,
+  PRIMARY KEY (repo_id, compare_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS compare_rows (
+  repo_id INTEGER NOT NULL,
+  compare_id TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  row TEXT NOT NULL,
+  PRIMARY KEY (repo_id, compare_id, idx)
+) WITHOUT ROWID;
+`;
+
+/** Opens (or creates) the database, sets pragmas and applies the schema. `:memory:` by default. */
+export function openDatabase(file = ':memory:'): Db {
+  const db = new Database(file);
+  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(DDL);
+  return db;
+}

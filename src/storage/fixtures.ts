@@ -1,0 +1,39 @@
+// Reads the bundled fixture documents from disk: data/oxen/<namespace>/<repo>/repo.json, with the
+// files they name by {"path": ...} read from beside them (never from outside that folder).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+
+export interface FixtureDocument {
+  source: string;
+  doc: unknown;
+  readBeside: (path: string) => Uint8Array | undefined;
+}
+
+function subdirs(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .sort();
+}
+
+export function readOxenFixtures(dataDir: string): FixtureDocument[] {
+  const root = join(dataDir, 'oxen');
+  if (!existsSync(root)) return [];
+  const out: FixtureDocument[] = [];
+  for (const namespace of subdirs(root)) {
+    for (const repo of subdirs(join(root, namespace))) {
+      const folder = resolve(root, namespace, repo);
+      const source = join(folder, 'repo.json');
+      if (!existsSync(source)) continue;
+      out.push({
+        source,
+        doc: JSON.parse(readFileSync(source, 'utf8')) as unknown,
+        readBeside: (path) => {
+          const file = resolve(folder, path);
+          if (!file.startsWith(folder + sep) || !existsSync(file)) return undefined;
+          return readFileSync(file);
+        },
+      });
+    }
+  }
+  return out;
+}
