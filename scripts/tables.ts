@@ -41,7 +41,15 @@ function row(id: number, rand: () => number, extra: number): string[] {
 export function generateTables(spec: TableSpec): [string, string] {
   const rand = mulberry32(spec.seed);
   const extra = spec.extraColumns ?? 0;
-  const header = ['id', 'name', 'category', 'value', 'score', 'flag', ...Array.from({ length: extra }, (_, i) => `x${i + 1}`)].join(',');
+  const header = [
+    'id',
+    'name',
+    'category',
+    'value',
+    'score',
+    'flag',
+    ...Array.from({ length: extra }, (_, i) => `x${i + 1}`),
+  ].join(',');
   const base: string[] = [header];
   const changed: string[] = [header];
   for (let id = 1; id <= spec.rows; id++) {

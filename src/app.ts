@@ -41,7 +41,8 @@ export async function buildApp({ config, db, spec = oxenSpecOnce() }: AppDeps): 
   await app.register(oxenRoutes, { store, spec });
   await app.register(adminRoutes, { repos });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/_mock')) return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });
+    if (req.url.startsWith('/_mock'))
+      return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });
     // oxen-server's default service answers every unmatched route or method the same way.
     return sendOxenError(reply, routeNotFound());
   });

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`diffmock: ${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}`);
+  console.error(
+    `diffmock: ${error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)}`,
+  );
   process.exit(1);
 });

@@ -48,16 +48,30 @@ export function loadSpec(file: URL | string, id: string): Spec {
           })
         : undefined;
       const body = (op.requestBody as Json | undefined)?.content
-        ? ajv.compile({ $ref: `${id}${pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema')}` })
+        ? ajv.compile({
+            $ref: `${id}${pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema')}`,
+          })
         : undefined;
       const responses = new Map<string, ValidateFunction>();
       for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
         const content = response.content as Json | undefined;
         if (content?.['application/json']) {
-          responses.set(status, ajv.compile({ $ref: `${id}${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}` }));
+          responses.set(
+            status,
+            ajv.compile({
+              $ref: `${id}${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}`,
+            }),
+          );
         }
       }
-      operations.set(operationId, { operationId, method: method.toUpperCase(), path, query, body, responses });
+      operations.set(operationId, {
+        operationId,
+        method: method.toUpperCase(),
+        path,
+        query,
+        body,
+        responses,
+      });
     }
   }
   return { document, operations };
@@ -65,6 +79,8 @@ export function loadSpec(file: URL | string, id: string): Spec {
 
 /** The project's openapi/ folder, found from src/spec (tests) or dist/src/spec (the built server). */
 export function specFile(name: string): URL {
-  const candidates = ['../../openapi/', '../../../openapi/'].map((dir) => new URL(dir + name, import.meta.url));
+  const candidates = ['../../openapi/', '../../../openapi/'].map(
+    (dir) => new URL(dir + name, import.meta.url),
+  );
   return candidates.find((url) => existsSync(url)) ?? candidates[0]!;
 }

@@ -73,8 +73,12 @@ export class OxenStore {
       ),
       branch: p('SELECT commit_id FROM branches WHERE repo_id = ? AND name = ?').pluck(),
       branches: p('SELECT name, commit_id FROM branches WHERE repo_id = ? ORDER BY name'),
-      commit: p('SELECT id, seq, parent_ids, message, author, email, timestamp FROM commits WHERE repo_id = ? AND id = ?'),
-      commits: p('SELECT id, seq, parent_ids, message, author, email, timestamp FROM commits WHERE repo_id = ? ORDER BY seq'),
+      commit: p(
+        'SELECT id, seq, parent_ids, message, author, email, timestamp FROM commits WHERE repo_id = ? AND id = ?',
+      ),
+      commits: p(
+        'SELECT id, seq, parent_ids, message, author, email, timestamp FROM commits WHERE repo_id = ? ORDER BY seq',
+      ),
       files: p(
         'SELECT path, hash, size, data_type, mime_type, extension, metadata FROM files WHERE repo_id = ? AND commit_id = ? ORDER BY path',
       ),
@@ -88,12 +92,16 @@ export class OxenStore {
         'SELECT path, hash, size, num_files, last_commit_id, data_types FROM dirs WHERE repo_id = ? AND commit_id = ? AND path = ?',
       ),
       blob: p('SELECT content FROM blobs WHERE hash = ?').pluck(),
-      compare: p('SELECT left_commit, right_commit, columns, height FROM compares WHERE repo_id = ? AND compare_id = ?'),
+      compare: p(
+        'SELECT left_commit, right_commit, columns, height FROM compares WHERE repo_id = ? AND compare_id = ?',
+      ),
       insertCompare: p(
         'INSERT INTO compares (repo_id, compare_id, left_commit, right_commit, columns, height) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       insertCompareRow: p('INSERT INTO compare_rows (repo_id, compare_id, idx, row) VALUES (?, ?, ?, ?)'),
-      compareRows: p('SELECT row FROM compare_rows WHERE repo_id = ? AND compare_id = ? AND idx >= ? AND idx < ? ORDER BY idx').pluck(),
+      compareRows: p(
+        'SELECT row FROM compare_rows WHERE repo_id = ? AND compare_id = ? AND idx >= ? AND idx < ? ORDER BY idx',
+      ).pluck(),
       deleteCompare: p('DELETE FROM compares WHERE repo_id = ? AND compare_id = ?'),
       deleteCompareRows: p('DELETE FROM compare_rows WHERE repo_id = ? AND compare_id = ?'),
     };
@@ -112,15 +120,45 @@ export class OxenStore {
     return this.db.transaction(() => {
       const existing = this.findRepo(data.namespace, data.name);
       if (existing) this.deleteRepoRows(existing.id);
-      const repoId = Number(this.s.insertRepo.run(data.namespace, data.name, data.headBranch).lastInsertRowid);
+      const repoId = Number(
+        this.s.insertRepo.run(data.namespace, data.name, data.headBranch).lastInsertRowid,
+      );
       for (const [hash, content] of data.blobs) this.s.insertBlob.run(hash, content);
       for (const c of data.commits) {
-        this.s.insertCommit.run(repoId, c.id, c.seq, JSON.stringify(c.parent_ids), c.message, c.author, c.email, c.timestamp);
+        this.s.insertCommit.run(
+          repoId,
+          c.id,
+          c.seq,
+          JSON.stringify(c.parent_ids),
+          c.message,
+          c.author,
+          c.email,
+          c.timestamp,
+        );
         for (const f of c.files) {
-          this.s.insertFile.run(repoId, c.id, f.path, f.hash, f.size, f.data_type, f.mime_type, f.extension, JSON.stringify(f.metadata));
+          this.s.insertFile.run(
+            repoId,
+            c.id,
+            f.path,
+            f.hash,
+            f.size,
+            f.data_type,
+            f.mime_type,
+            f.extension,
+            JSON.stringify(f.metadata),
+          );
         }
         for (const d of c.dirs) {
-          this.s.insertDir.run(repoId, c.id, d.path, d.hash, d.size, d.num_files, d.last_commit_id, JSON.stringify(d.data_types));
+          this.s.insertDir.run(
+            repoId,
+            c.id,
+            d.path,
+            d.hash,
+            d.size,
+            d.num_files,
+            d.last_commit_id,
+            JSON.stringify(d.data_types),
+          );
         }
       }
       for (const [name, commitId] of data.branches) this.s.insertBranch.run(repoId, name, commitId);
@@ -146,7 +184,16 @@ export class OxenStore {
   /** Removes every repository and compare (the reset before fixtures are loaded again). */
   clear(): void {
     this.db.transaction(() => {
-      for (const table of ['repos', 'blobs', 'commits', 'branches', 'files', 'dirs', 'compares', 'compare_rows']) {
+      for (const table of [
+        'repos',
+        'blobs',
+        'commits',
+        'branches',
+        'files',
+        'dirs',
+        'compares',
+        'compare_rows',
+      ]) {
         this.db.prepare(`DELETE FROM ${table}`).run();
       }
     })();

@@ -95,3 +95,9 @@ describe('diffText (oxen-server 0.50.0 hunks)', () => {
     expect(buildHunks([{ kind: 'Same', lines: ['a', 'b'] }])).toEqual([]);
   });
 });
+
+describe('the difference crate quirk', () => {
+  it('loses a common sequence that joins to "" (only an empty last line in common)', () => {
+    expect(diffText('a\n', 'b\n')).toEqual([R('a'), R(''), A('b'), A('')]);
+  });
+});

@@ -39,7 +39,9 @@ export async function call(
     const validate = op!.responses.get(String(res.statusCode));
     expect(validate, `${operationId} declares a JSON ${res.statusCode}`).toBeDefined();
     if (!validate!(json)) {
-      throw new Error(`${method} ${url} -> ${res.statusCode} breaks the spec: ${JSON.stringify(validate!.errors?.slice(0, 3))}`);
+      throw new Error(
+        `${method} ${url} -> ${res.statusCode} breaks the spec: ${JSON.stringify(validate!.errors?.slice(0, 3))}`,
+      );
     }
   }
   return Object.assign(res, { json: json as any });

@@ -9,7 +9,8 @@ beforeAll(async () => {
 afterAll(() => app.app.close());
 
 const BH = 'main..feature/add-labels';
-const file = (path: string, query = '') => call(app, 'file_real', 'GET', `${COMPARE}/file/${BH}/${path}${query}`);
+const file = (path: string, query = '') =>
+  call(app, 'file_real', 'GET', `${COMPARE}/file/${BH}/${path}${query}`);
 
 describe('file diff', () => {
   it('serves both spellings identically and reads feature/add-labels as the head branch', async () => {
@@ -67,12 +68,23 @@ describe('file diff', () => {
   it('diffs a CSV by whole-row hash: duplicates collapse, modified rows are removed+added', async () => {
     const { json } = await file('data/train/labels.csv');
     const t = json.compare.diff.tabular;
-    expect(t.summary).toEqual({ num_added_rows: 4, num_added_cols: 0, num_removed_rows: 4, num_removed_cols: 0, schema_has_changed: false });
+    expect(t.summary).toEqual({
+      num_added_rows: 4,
+      num_added_cols: 0,
+      num_removed_rows: 4,
+      num_removed_cols: 0,
+      schema_has_changed: false,
+    });
     expect(json.compare.diff_summary).toEqual({ tabular: t.summary });
     expect(t.added_rows.data.map((r: any) => r.id)).toEqual([7, 15, 21, 22]);
     expect(t.removed_rows.data.map((r: any) => r.id)).toEqual([4, 7, 11, 15]);
     expect(t.added_rows.data[0]).toEqual({ id: 7, file: 'img_007.png', label: 'bird', score: 0.49 });
-    expect(t.head_schema.fields.map((f: any) => `${f.name}:${f.dtype}`)).toEqual(['id:i64', 'file:str', 'label:str', 'score:f64']);
+    expect(t.head_schema.fields.map((f: any) => `${f.name}:${f.dtype}`)).toEqual([
+      'id:i64',
+      'file:str',
+      'label:str',
+      'score:f64',
+    ]);
     expect(t.added_cols).toBeNull();
   });
 
@@ -81,7 +93,12 @@ describe('file diff', () => {
     const t = json.compare.diff.tabular;
     expect(t.added_rows.data.map((r: any) => r.id)).toEqual([22]);
     expect(t.added_rows.full_size).toEqual({ height: 4, width: 4 });
-    expect(t.added_rows_view.pagination).toEqual({ page_size: 3, page_number: 2, total_pages: 2, total_entries: 4 });
+    expect(t.added_rows_view.pagination).toEqual({
+      page_size: 3,
+      page_number: 2,
+      total_pages: 2,
+      total_entries: 4,
+    });
   });
 
   it('reports a schema change with added columns and rows hashed on the common columns', async () => {
@@ -99,7 +116,13 @@ describe('file diff', () => {
     const { json } = await file('data/validation/2025/q1/samples.csv');
     const t = json.compare.diff.tabular;
     expect(t.base_schema).toBeNull();
-    expect(t.summary).toEqual({ num_added_rows: 3, num_added_cols: 3, num_removed_rows: 0, num_removed_cols: 0, schema_has_changed: true });
+    expect(t.summary).toEqual({
+      num_added_rows: 3,
+      num_added_cols: 3,
+      num_removed_rows: 0,
+      num_removed_cols: 0,
+      schema_has_changed: true,
+    });
     expect(t.added_rows.data[2]).toEqual({ id: 3, text: null, label: 'bird' });
   });
 });

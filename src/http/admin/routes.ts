@@ -19,14 +19,16 @@ export async function adminRoutes(app: FastifyInstance, { repos }: AdminRoutesOp
 
   app.delete('/_mock/oxen/repos/:namespace/:name', async (req, reply) => {
     const { namespace, name } = req.params as { namespace: string; name: string };
-    if (!repos.deleteRepo(namespace, name)) return reply.code(404).send({ error: `repository '${namespace}/${name}' not found` });
+    if (!repos.deleteRepo(namespace, name))
+      return reply.code(404).send({ error: `repository '${namespace}/${name}' not found` });
     return reply.code(204).send();
   });
 
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof DocumentError) return reply.code(400).send({ error: error.message });
     const status = (error as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ error: (error as Error).message });
+    if (status !== undefined && status >= 400 && status < 500)
+      return reply.code(status).send({ error: (error as Error).message });
     req.log.error({ err: error }, 'unexpected error in the admin API');
     return reply.code(500).send({ error: 'internal error' });
   });

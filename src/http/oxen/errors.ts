@@ -9,12 +9,26 @@ export interface ErrorReply {
   text?: boolean;
 }
 
-const nested = (statusCode: number, type: string, title: string, statusMessage: string, detail?: string): ErrorReply => ({
+const nested = (
+  statusCode: number,
+  type: string,
+  title: string,
+  statusMessage: string,
+  detail?: string,
+): ErrorReply => ({
   statusCode,
-  body: { error: { type, title, ...(detail !== undefined && { detail }) }, status: 'error', status_message: statusMessage },
+  body: {
+    error: { type, title, ...(detail !== undefined && { detail }) },
+    status: 'error',
+    status_message: statusMessage,
+  },
 });
 
-const plain = (statusCode: number, statusMessage: string, extra: Record<string, string> = {}): ErrorReply => ({
+const plain = (
+  statusCode: number,
+  statusMessage: string,
+  extra: Record<string, string> = {},
+): ErrorReply => ({
   statusCode,
   body: { status: 'error', status_message: statusMessage, oxen_version: OXEN_VERSION, ...extra },
 });
@@ -24,13 +38,33 @@ export const routeNotFound = (): ErrorReply => plain(404, 'resource_not_found');
 export function oxenErrorReply(e: OxenErrorKind): ErrorReply {
   switch (e.kind) {
     case 'repo-not-found':
-      return plain(404, 'resource_not_found', { status_description: `Repository '${e.namespace}/${e.name}' not found` });
+      return plain(404, 'resource_not_found', {
+        status_description: `Repository '${e.namespace}/${e.name}' not found`,
+      });
     case 'revision-not-found':
-      return nested(404, 'resource_not_found', 'Revision not found', 'resource_not_found', `Could not find branch or commit: ${e.revision}`);
+      return nested(
+        404,
+        'resource_not_found',
+        'Revision not found',
+        'resource_not_found',
+        `Could not find branch or commit: ${e.revision}`,
+      );
     case 'resource-not-found':
-      return nested(404, 'resource_not_found', 'Resource not found', 'resource_not_found', `Could not find path: ${e.resource}`);
+      return nested(
+        404,
+        'resource_not_found',
+        'Resource not found',
+        'resource_not_found',
+        `Could not find path: ${e.resource}`,
+      );
     case 'path-does-not-exist':
-      return nested(404, 'resource_not_found', 'Path does not exist', 'resource_not_found', `Could not find path: ${e.path}`);
+      return nested(
+        404,
+        'resource_not_found',
+        'Path does not exist',
+        'resource_not_found',
+        `Could not find path: ${e.path}`,
+      );
     case 'not-found':
       return plain(404, 'resource_not_found');
     case 'bad-request':
@@ -41,7 +75,13 @@ export function oxenErrorReply(e: OxenErrorKind): ErrorReply {
       return { statusCode: 400, body: `Query deserialize error: ${e.message}`, text: true };
     case 'incompatible-schemas': {
       const fields = e.fields.map((f) => `${f.name}: ${f.dtype}`).join(', ');
-      return nested(400, 'schema_error', 'Incompatible Schemas', 'bad_request', `Schema does not match. Valid Fields [${fields}]`);
+      return nested(
+        400,
+        'schema_error',
+        'Incompatible Schemas',
+        'bad_request',
+        `Schema does not match. Valid Fields [${fields}]`,
+      );
     }
     case 'basic':
       return nested(500, 'internal_server_error', e.message, 'internal_server_error');

@@ -5,11 +5,14 @@ import { oxenError } from '../../services/oxen/errors.js';
 const USIZE_MAX = 18446744073709551615n;
 
 function parseUsize(value: string): number {
-  if (value === '') throw oxenError({ kind: 'query-parse', message: 'cannot parse integer from empty string' });
+  if (value === '')
+    throw oxenError({ kind: 'query-parse', message: 'cannot parse integer from empty string' });
   const digits = value.startsWith('+') ? value.slice(1) : value;
-  if (!/^\d+$/.test(digits)) throw oxenError({ kind: 'query-parse', message: 'invalid digit found in string' });
+  if (!/^\d+$/.test(digits))
+    throw oxenError({ kind: 'query-parse', message: 'invalid digit found in string' });
   const n = BigInt(digits);
-  if (n > USIZE_MAX) throw oxenError({ kind: 'query-parse', message: 'number too large to fit in target type' });
+  if (n > USIZE_MAX)
+    throw oxenError({ kind: 'query-parse', message: 'number too large to fit in target type' });
   // Anything past JS's safe range is past any list we hold; it pages like a huge number.
   return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
 }

@@ -48,10 +48,15 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
   const compareBody = (ctx: Ctx, operationId: string) => {
     const body = parseCompareBody(typeof ctx.body === 'string' ? ctx.body : '');
     const validate = spec.operations.get(operationId)!.body!;
-    if (!validate(body)) throw oxenError({ kind: 'body-parse', message: `invalid body: ${validate.errors?.[0]?.message ?? ''}` });
+    if (!validate(body))
+      throw oxenError({
+        kind: 'body-parse',
+        message: `invalid body: ${validate.errors?.[0]?.message ?? ''}`,
+      });
     return body;
   };
-  const entries = (baseHead: string, dir: string, ctx: Ctx) => listEntries(store, ctx.repo, baseHead, dir, readPageQuery(ctx.query));
+  const entries = (baseHead: string, dir: string, ctx: Ctx) =>
+    listEntries(store, ctx.repo, baseHead, dir, readPageQuery(ctx.query));
   const file = (tail: string, ctx: Ctx) => fileDiff(store, ctx.repo, tail, readPageQuery(ctx.query));
 
   const handlers: Record<string, Handler> = {
@@ -71,27 +76,36 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
       const body = compareBody(ctx, 'create_df_diff');
       return computeCompare(store, ctx.repo, body, body.compare_id, 'create');
     },
-    update_df_diff: (ctx) => computeCompare(store, ctx.repo, compareBody(ctx, 'update_df_diff'), ctx.params.compare_id!, 'update'),
+    update_df_diff: (ctx) =>
+      computeCompare(store, ctx.repo, compareBody(ctx, 'update_df_diff'), ctx.params.compare_id!, 'update'),
     // 0.50.0's handler reads a path parameter its route lacks: always 400 after the repository check.
     get_df_diff: () => {
       throw oxenError({ kind: 'bad-request' });
     },
     delete_df_diff: (ctx) => deleteCompare(store, ctx.repo, ctx.params.compare_id!),
     get_derived_df: (ctx) => derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
-    get_derived_df_real: (ctx) => derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
+    get_derived_df_real: (ctx) =>
+      derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
   };
   for (const operationId of Object.keys(handlers)) {
     if (!spec.operations.has(operationId)) throw new Error(`handler for unknown operation ${operationId}`);
   }
 
-  const run = (operationId: string, params?: (p: Params) => Params) => async (req: FastifyRequest, reply: FastifyReply) => {
-    const raw = req.params as Params;
-    const repo = store.findRepo(raw.namespace!, raw.repo_name!);
-    if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
-    const result = handlers[operationId]!({ repo, params: params ? params(raw) : raw, query: req.query as Query, body: req.body });
-    reply.header('oxen-version', OXEN_VERSION).type('application/json; charset=utf-8');
-    return reply.send(typeof result === 'string' ? result : serialize(result));
-  };
+  const run =
+    (operationId: string, params?: (p: Params) => Params) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const raw = req.params as Params;
+      const repo = store.findRepo(raw.namespace!, raw.repo_name!);
+      if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
+      const result = handlers[operationId]!({
+        repo,
+        params: params ? params(raw) : raw,
+        query: req.query as Query,
+        body: req.body,
+      });
+      reply.header('oxen-version', OXEN_VERSION).type('application/json; charset=utf-8');
+      return reply.send(typeof result === 'string' ? result : serialize(result));
+    };
 
   // The documented spellings share one wildcard: {base_head} may itself contain '/'.
   const documented = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -101,10 +115,18 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
       const inner = tail.slice(0, -'/entries'.length);
       const dirAt = inner.indexOf('/dir/');
       if (dirAt < 0) return run('entries', (p) => ({ ...p, base_head: inner }))(req, reply);
-      return run('dir_entries', (p) => ({ ...p, base_head: inner.slice(0, dirAt), dir: inner.slice(dirAt + 5) }))(req, reply);
+      return run('dir_entries', (p) => ({
+        ...p,
+        base_head: inner.slice(0, dirAt),
+        dir: inner.slice(dirAt + 5),
+      }))(req, reply);
     }
     if (fileAt >= 0) {
-      return run('file', (p) => ({ ...p, base_head: tail.slice(0, fileAt), resource: tail.slice(fileAt + 6) }))(req, reply);
+      return run('file', (p) => ({
+        ...p,
+        base_head: tail.slice(0, fileAt),
+        resource: tail.slice(fileAt + 6),
+      }))(req, reply);
     }
     return sendOxenError(reply, routeNotFound());
   };
@@ -126,9 +148,15 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
     if (error instanceof OxenError) return sendOxenError(reply, oxenErrorReply(error.detail));
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return sendOxenError(reply, { statusCode: status, body: { status: 'error', status_message: 'bad_request', oxen_version: OXEN_VERSION } });
+      return sendOxenError(reply, {
+        statusCode: status,
+        body: { status: 'error', status_message: 'bad_request', oxen_version: OXEN_VERSION },
+      });
     }
     req.log.error({ err: error }, 'unexpected error in the Oxen API');
-    return sendOxenError(reply, { statusCode: 500, body: { status: 'error', status_message: 'internal_server_error', oxen_version: OXEN_VERSION } });
+    return sendOxenError(reply, {
+      statusCode: 500,
+      body: { status: 'error', status_message: 'internal_server_error', oxen_version: OXEN_VERSION },
+    });
   });
 }

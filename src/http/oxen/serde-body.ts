@@ -16,9 +16,21 @@ const struct = (name: string, fields: Array<[string, Expect, boolean]>): Expect 
   name,
   fields: fields.map(([fieldName, expect, required]) => ({ name: fieldName, expect, required })),
 });
-const RESOURCE = struct('TabularCompareResourceBody', [['path', str(), true], ['version', str(), true]]);
-const KEY = struct('TabularCompareFieldBody', [['left', str(), true], ['right', str(), true], ['alias_as', str(true), false], ['compare_method', str(true), false]]);
-const TARGET = struct('TabularCompareTargetBody', [['left', str(true), false], ['right', str(true), false], ['compare_method', str(true), false]]);
+const RESOURCE = struct('TabularCompareResourceBody', [
+  ['path', str(), true],
+  ['version', str(), true],
+]);
+const KEY = struct('TabularCompareFieldBody', [
+  ['left', str(), true],
+  ['right', str(), true],
+  ['alias_as', str(true), false],
+  ['compare_method', str(true), false],
+]);
+const TARGET = struct('TabularCompareTargetBody', [
+  ['left', str(true), false],
+  ['right', str(true), false],
+  ['compare_method', str(true), false],
+]);
 const BODY = struct('TabularCompareBody', [
   ['compare_id', str(), true],
   ['left', RESOURCE, true],
@@ -41,7 +53,9 @@ function describe(node: Node): string {
     case 'string':
       return `string ${JSON.stringify(node.value)}`;
     case 'number':
-      return Number.isInteger(node.value) && !/[.eE]/.test(String(node.value)) ? `integer \`${node.value}\`` : `floating point \`${node.value}\``;
+      return Number.isInteger(node.value) && !/[.eE]/.test(String(node.value))
+        ? `integer \`${node.value}\``
+        : `floating point \`${node.value}\``;
     case 'boolean':
       return `boolean \`${node.value}\``;
     case 'null':
@@ -61,7 +75,9 @@ function check(text: string, node: Node, e: Expect): unknown {
   const wrong = (): never => {
     // serde stops at the end of a scalar, but at the opening bracket of a list or map.
     const at = node.type === 'array' || node.type === 'object' ? node.offset + 1 : node.offset + node.length;
-    throw new SerdeError(`invalid type: ${describe(node)}, expected ${expectation(e)} at ${position(text, at)}`);
+    throw new SerdeError(
+      `invalid type: ${describe(node)}, expected ${expectation(e)} at ${position(text, at)}`,
+    );
   };
   if (e.kind === 'string') {
     if (node.type === 'string') return node.value;
@@ -78,11 +94,13 @@ function check(text: string, node: Node, e: Expect): unknown {
     const [key, value] = property.children as [Node, Node];
     const field = e.fields.find((f) => f.name === key.value);
     if (!field) continue;
-    if (field.name in out) throw new SerdeError(`duplicate field \`${field.name}\` at ${position(text, key.offset + key.length)}`);
+    if (field.name in out)
+      throw new SerdeError(`duplicate field \`${field.name}\` at ${position(text, key.offset + key.length)}`);
     out[field.name] = check(text, value, field.expect);
   }
   const missing = e.fields.find((f) => f.required && !(f.name in out));
-  if (missing) throw new SerdeError(`missing field \`${missing.name}\` at ${position(text, node.offset + node.length)}`);
+  if (missing)
+    throw new SerdeError(`missing field \`${missing.name}\` at ${position(text, node.offset + node.length)}`);
   return out;
 }
 
@@ -107,7 +125,14 @@ function syntaxMessage(text: string, error: ParseError): string {
 export function parseCompareBody(text: string): CompareBody {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  if (errors[0] || !tree) throw oxenError({ kind: 'body-parse', message: syntaxMessage(text, errors[0] ?? { error: ParseErrorCode.ValueExpected, offset: 0, length: 0 }) });
+  if (errors[0] || !tree)
+    throw oxenError({
+      kind: 'body-parse',
+      message: syntaxMessage(
+        text,
+        errors[0] ?? { error: ParseErrorCode.ValueExpected, offset: 0, length: 0 },
+      ),
+    });
   try {
     return check(text, tree, BODY) as CompareBody;
   } catch (error) {

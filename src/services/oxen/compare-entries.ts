@@ -38,7 +38,15 @@ function naiveTabularSummary(base: FileRow | undefined, head: FileRow | undefine
   if (!base || !head) {
     const side = head ? 'added' : 'removed';
     const m = head ? h : b;
-    return { num_added_rows: 0, num_added_cols: 0, num_removed_rows: 0, num_removed_cols: 0, [`num_${side}_rows`]: m.height, [`num_${side}_cols`]: m.width, schema_has_changed: false } as TabularSummary;
+    return {
+      num_added_rows: 0,
+      num_added_cols: 0,
+      num_removed_rows: 0,
+      num_removed_cols: 0,
+      [`num_${side}_rows`]: m.height,
+      [`num_${side}_cols`]: m.width,
+      schema_has_changed: false,
+    } as TabularSummary;
   }
   return {
     num_added_rows: Math.max(0, h.height - b.height),
@@ -50,7 +58,12 @@ function naiveTabularSummary(base: FileRow | undefined, head: FileRow | undefine
 }
 
 /** A file entry as the listing shows it (`diff` stays null there). */
-export function fileDiffEntry(base: FileRow | undefined, head: FileRow | undefined, baseCommit: CommitView, headCommit: CommitView) {
+export function fileDiffEntry(
+  base: FileRow | undefined,
+  head: FileRow | undefined,
+  baseCommit: CommitView,
+  headCommit: CommitView,
+) {
   const either = (head ?? base)!;
   const baseResource = base ? resourceView(base.path, baseCommit.id) : null;
   const headResource = head ? resourceView(head.path, headCommit.id) : null;
@@ -75,7 +88,13 @@ function countsUnder(dir: string, changes: Array<{ path: string; status: Status 
   return counts;
 }
 
-function dirDiffEntry(base: DirRow | undefined, head: DirRow | undefined, baseCommit: CommitView, headCommit: CommitView, fileCounts: Counts) {
+function dirDiffEntry(
+  base: DirRow | undefined,
+  head: DirRow | undefined,
+  baseCommit: CommitView,
+  headCommit: CommitView,
+  fileCounts: Counts,
+) {
   const either = (head ?? base)!;
   // A listed directory's resource version is the commit that last changed it, not the compare commit.
   const baseResource = base ? resourceView(base.path, base.last_commit_id) : null;
@@ -103,9 +122,25 @@ interface TreeDiff {
 }
 
 /** Changed files and directories strictly below `dir`, each list sorted by path. */
-export function diffTrees(store: OxenStore, repo: RepoRow, base: CommitRow, head: CommitRow, dir = ''): TreeDiff {
-  const baseFiles = new Map(store.listFiles(repo.id, base.id).filter((f) => under(dir, f.path)).map((f) => [f.path, f]));
-  const headFiles = new Map(store.listFiles(repo.id, head.id).filter((f) => under(dir, f.path)).map((f) => [f.path, f]));
+export function diffTrees(
+  store: OxenStore,
+  repo: RepoRow,
+  base: CommitRow,
+  head: CommitRow,
+  dir = '',
+): TreeDiff {
+  const baseFiles = new Map(
+    store
+      .listFiles(repo.id, base.id)
+      .filter((f) => under(dir, f.path))
+      .map((f) => [f.path, f]),
+  );
+  const headFiles = new Map(
+    store
+      .listFiles(repo.id, head.id)
+      .filter((f) => under(dir, f.path))
+      .map((f) => [f.path, f]),
+  );
   const baseDirs = new Map(store.listDirs(repo.id, base.id).map((d) => [d.path, d]));
   const headDirs = new Map(store.listDirs(repo.id, head.id).map((d) => [d.path, d]));
   const files: TreeDiff['files'] = [];
@@ -126,7 +161,15 @@ export function diffTrees(store: OxenStore, repo: RepoRow, base: CommitRow, head
   return { files, dirs, baseDirs, headDirs };
 }
 
-function selfEntry(store: OxenStore, repo: RepoRow, dir: string, diff: TreeDiff, base: CommitView, head: CommitView, counts: Counts) {
+function selfEntry(
+  store: OxenStore,
+  repo: RepoRow,
+  dir: string,
+  diff: TreeDiff,
+  base: CommitView,
+  head: CommitView,
+  counts: Counts,
+) {
   const b = diff.baseDirs.get(dir);
   const h = diff.headDirs.get(dir);
   if (b && h && b.hash === h.hash) return null;
@@ -158,7 +201,10 @@ export function listEntries(store: OxenStore, repo: RepoRow, baseHead: string, d
   const { base, head } = resolveBaseHead(store, repo, baseHead);
   const diff = diffTrees(store, repo, base, head, dir);
   if (dir !== '' && !diff.baseDirs.has(dir) && !diff.headDirs.has(dir)) {
-    throw oxenError({ kind: 'basic', message: 'Could not calculate dir diff tree: dir does not exist in either commit.' });
+    throw oxenError({
+      kind: 'basic',
+      message: 'Could not calculate dir diff tree: dir does not exist in either commit.',
+    });
   }
   const baseCommit = commitView(base);
   const headCommit = commitView(head);
@@ -171,7 +217,11 @@ export function listEntries(store: OxenStore, repo: RepoRow, baseHead: string, d
       const fileCounts =
         d.status === 'modified'
           ? countsUnder(d.path, diff.files)
-          : { added: d.status === 'added' ? d.head!.num_files : 0, removed: d.status === 'removed' ? d.base!.num_files : 0, modified: 0 };
+          : {
+              added: d.status === 'added' ? d.head!.num_files : 0,
+              removed: d.status === 'removed' ? d.base!.num_files : 0,
+              modified: 0,
+            };
       entries.push(dirDiffEntry(d.base, d.head, baseCommit, headCommit, fileCounts));
     } else {
       const f = diff.files[i - diff.dirs.length]!;
@@ -221,7 +271,11 @@ export function listCommits(store: OxenStore, repo: RepoRow, baseHead: string, p
     page_number: page.page_number,
     total_pages: page.total_pages,
     total_entries: page.total_entries,
-    compare: { base_commit: commitView(base), head_commit: commitView(head), commits: walked.slice(page.start, page.end).map(commitView) },
+    compare: {
+      base_commit: commitView(base),
+      head_commit: commitView(head),
+      commits: walked.slice(page.start, page.end).map(commitView),
+    },
   };
 }
 

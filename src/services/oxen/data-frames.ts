@@ -21,7 +21,8 @@ export interface CompareBody {
 
 function fileAt(store: OxenStore, repo: RepoRow, commit: CommitRow, path: string) {
   const file = store.getFile(repo.id, commit.id, path);
-  if (!file) throw oxenError({ kind: 'resource-not-found', resource: `${path}@${commit.id} -> '${commit.message}'` });
+  if (!file)
+    throw oxenError({ kind: 'resource-not-found', resource: `${path}@${commit.id} -> '${commit.message}'` });
   const frame = readFrame(store, file);
   if (!frame) throw oxenError({ kind: 'basic', message: `Could not read data frame: ${path}` });
   return frame;
@@ -42,7 +43,11 @@ function responseOf(diff: KeyedDiff, alwaysWarn: boolean) {
     dfs: {
       dupes: diff.dupes,
       summary: {
-        modifications: { added_rows: diff.counts.added, removed_rows: diff.counts.removed, modified_rows: diff.counts.modified },
+        modifications: {
+          added_rows: diff.counts.added,
+          removed_rows: diff.counts.removed,
+          modified_rows: diff.counts.modified,
+        },
         schema: diff.summarySchema,
       },
       schema_diff: diff.schemaDiff,
@@ -60,7 +65,13 @@ function responseOf(diff: KeyedDiff, alwaysWarn: boolean) {
  * POST (create, cached under body.compare_id) and PUT (cached under the path's id). PUT keeps 0.50.0's
  * bug of looking the right file up in the left commit, so `right.version` has no effect on PUT.
  */
-export function computeCompare(store: OxenStore, repo: RepoRow, body: CompareBody, compareId: string, mode: 'create' | 'update') {
+export function computeCompare(
+  store: OxenStore,
+  repo: RepoRow,
+  body: CompareBody,
+  compareId: string,
+  mode: 'create' | 'update',
+) {
   const leftCommit = requireRevision(store, repo, body.left.version);
   const rightCommit = mode === 'create' ? requireRevision(store, repo, body.right.version) : leftCommit;
   if (mode === 'update') requireRevision(store, repo, body.right.version);
@@ -76,15 +87,30 @@ export function computeCompare(store: OxenStore, repo: RepoRow, body: CompareBod
     display,
   });
   if (!result.ok) {
-    if (result.error.kind === 'incompatible-schemas') throw oxenError({ kind: 'incompatible-schemas', fields: result.error.fields });
-    throw oxenError({ kind: 'basic', message: 'Must specify at least one key column if specifying target columns.' });
+    if (result.error.kind === 'incompatible-schemas')
+      throw oxenError({ kind: 'incompatible-schemas', fields: result.error.fields });
+    throw oxenError({
+      kind: 'basic',
+      message: 'Must specify at least one key column if specifying target columns.',
+    });
   }
   const { diff } = result;
   const names = diff.columns.map((c) => c.name);
   const rows = (function* () {
-    for (const row of diff.rows) yield JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i] ?? null])));
+    for (const row of diff.rows)
+      yield JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i] ?? null])));
   })();
-  store.putCompare(repo.id, compareId, { left_commit: leftCommit.id, right_commit: rightCommit.id, columns: diff.columns, height: diff.rows.length }, rows);
+  store.putCompare(
+    repo.id,
+    compareId,
+    {
+      left_commit: leftCommit.id,
+      right_commit: rightCommit.id,
+      columns: diff.columns,
+      height: diff.rows.length,
+    },
+    rows,
+  );
   return responseOf(diff, mode === 'create');
 }
 
@@ -97,16 +123,29 @@ function cachePath(repo: RepoRow, compareId: string): string {
  * GET the derived frame, one page of the stored rows. The JSON body is assembled around the stored
  * row text so a page of a million-row compare costs what the first page costs.
  */
-export function derivedFrame(store: OxenStore, repo: RepoRow, compareId: string, paging: { page?: number; pageSize?: number }): string {
+export function derivedFrame(
+  store: OxenStore,
+  repo: RepoRow,
+  compareId: string,
+  paging: { page?: number; pageSize?: number },
+): string {
   const compare = store.getCompare(repo.id, compareId);
   if (!compare) throw oxenError({ kind: 'path-does-not-exist', path: cachePath(repo, compareId) });
   const schema = schemaOf(compare.columns);
   const size = { height: compare.height, width: compare.columns.length };
   const { start, end, pagination } = paginateFrame(compare.height, paging.page, paging.pageSize);
   const rows = store.compareRows(repo.id, compareId, start, end);
-  const head = JSON.stringify({ status: 'success', status_message: 'resource_found', oxen_version: OXEN_VERSION });
+  const head = JSON.stringify({
+    status: 'success',
+    status_message: 'resource_found',
+    oxen_version: OXEN_VERSION,
+  });
   const view = `{"schema":${JSON.stringify(schema)},"size":${JSON.stringify(size)},"data":[${rows.join(',')}],"pagination":${JSON.stringify(pagination)},"opts":${JSON.stringify(dfOpts())}}`;
-  const derived = { resource_id: compareId, path: `/compare/data_frames/${compareId}/diff`, resource_type: 'compare' };
+  const derived = {
+    resource_id: compareId,
+    path: `/compare/data_frames/${compareId}/diff`,
+    resource_type: 'compare',
+  };
   return `${head.slice(0, -1)},"data_frame":{"source":${JSON.stringify({ schema, size })},"view":${view}},"commit":null,"resource":null,"derived_resource":${JSON.stringify(derived)}}`;
 }
 

@@ -18,12 +18,20 @@ export function readFrame(store: OxenStore, file: FileRow | undefined): Frame | 
   return parsed.ok ? parsed.frame : null;
 }
 
-export function fileDiff(store: OxenStore, repo: RepoRow, tail: string, paging: { page?: number; pageSize?: number }) {
+export function fileDiff(
+  store: OxenStore,
+  repo: RepoRow,
+  tail: string,
+  paging: { page?: number; pageSize?: number },
+) {
   const { base, head, path } = resolveBaseHeadResource(store, repo, tail);
   const baseFile = store.getFile(repo.id, base.id, path);
   const headFile = store.getFile(repo.id, head.id, path);
   if (!baseFile && !headFile) {
-    throw oxenError({ kind: 'basic', message: 'Could not calculate diff: neither base nor head entries exist.' });
+    throw oxenError({
+      kind: 'basic',
+      message: 'Could not calculate diff: neither base nor head entries exist.',
+    });
   }
   const entry = fileDiffEntry(baseFile, headFile, commitView(base), commitView(head));
   // Unlike the listing, the file endpoint calls two present files "modified" even when identical.
@@ -36,7 +44,11 @@ export function fileDiff(store: OxenStore, repo: RepoRow, tail: string, paging: 
     entry.diff =
       oldText === null || newText === null
         ? null
-        : { lines: diffText(oldText, newText), filename1: baseFile ? baseName(baseFile.path) : null, filename2: headFile ? baseName(headFile.path) : null };
+        : {
+            lines: diffText(oldText, newText),
+            filename1: baseFile ? baseName(baseFile.path) : null,
+            filename2: headFile ? baseName(headFile.path) : null,
+          };
   } else if (entry.data_type === 'tabular') {
     const tabular = diffTables(readFrame(store, baseFile), readFrame(store, headFile), pageArgs);
     entry.diff = { tabular };

@@ -12,7 +12,9 @@ const DEFAULT_EPOCH = Date.parse('2025-01-01T00:00:00Z');
 
 /** RFC 3339 the way the `time` crate writes it: `Z`, fractional seconds trimmed of zeros. */
 export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d*?)0*Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.(\d*?)0*Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
 }
 
 function contentBytes(content: FileContent, field: string, readBeside?: ReadBeside): Uint8Array {
@@ -33,8 +35,15 @@ function baseName(path: string): string {
 }
 
 /** Every directory of a snapshot, root "" included, with Merkle hashes and recursive totals. */
-export function buildDirs(files: FileRow[], commitId: string, previous: Map<string, DirRow> | undefined): DirRow[] {
-  const dirs = new Map<string, { children: string[]; size: number; numFiles: number; types: Map<string, number> }>();
+export function buildDirs(
+  files: FileRow[],
+  commitId: string,
+  previous: Map<string, DirRow> | undefined,
+): DirRow[] {
+  const dirs = new Map<
+    string,
+    { children: string[]; size: number; numFiles: number; types: Map<string, number> }
+  >();
   const ensure = (path: string) => {
     let d = dirs.get(path);
     if (!d) {
@@ -55,7 +64,9 @@ export function buildDirs(files: FileRow[], commitId: string, previous: Map<stri
     }
   }
   const hashes = new Map<string, string>();
-  const deepestFirst = [...dirs.keys()].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? 1 : -1));
+  const deepestFirst = [...dirs.keys()].sort(
+    (a, b) => b.split('/').length - a.split('/').length || (a < b ? 1 : -1),
+  );
   for (const path of deepestFirst) {
     const entries = dirs
       .get(path)!
@@ -77,7 +88,9 @@ export function buildDirs(files: FileRow[], commitId: string, previous: Map<stri
         size: d.size,
         num_files: d.numFiles,
         last_commit_id: before && before.hash === hash ? before.last_commit_id : commitId,
-        data_types: [...d.types.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([data_type, count]) => ({ count, data_type })),
+        data_types: [...d.types.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([data_type, count]) => ({ count, data_type })),
       };
     });
 }
@@ -99,7 +112,8 @@ export async function buildRepoData(doc: RepoDoc, readBeside?: ReadBeside): Prom
     const parent = parentIds[0] === undefined ? undefined : snapshots.get(parentIds[0]);
     const files = new Map(parent?.files);
     for (const [j, path] of c.delete.entries()) {
-      if (!files.delete(path)) throw new DocumentError(`${at}.delete[${j}]: '${path}' is not in the parent commit`);
+      if (!files.delete(path))
+        throw new DocumentError(`${at}.delete[${j}]: '${path}' is not in the parent commit`);
     }
     for (const [path, content] of Object.entries(c.files)) {
       const bytes = contentBytes(content, `${at}.files[${JSON.stringify(path)}]`, readBeside);
@@ -111,7 +125,14 @@ export async function buildRepoData(doc: RepoDoc, readBeside?: ReadBeside): Prom
       files.set(path, { path, hash, size: bytes.length, ...cls, extension: cls.extension });
     }
     const paths = [...files.keys()];
-    const asDir = new Set(paths.flatMap((p) => p.split('/').slice(0, -1).map((_, k, parts) => parts.slice(0, k + 1).join('/'))));
+    const asDir = new Set(
+      paths.flatMap((p) =>
+        p
+          .split('/')
+          .slice(0, -1)
+          .map((_, k, parts) => parts.slice(0, k + 1).join('/')),
+      ),
+    );
     const clash = paths.find((p) => asDir.has(p));
     if (clash) throw new DocumentError(`${at}.files: '${clash}' is both a file and a directory`);
 
@@ -121,14 +142,43 @@ export async function buildRepoData(doc: RepoDoc, readBeside?: ReadBeside): Prom
     // The id covers the tree, so directories are hashed first and credited to the new id afterwards.
     const pending = buildDirs(fileRows, '', parent?.dirs);
     const rootHash = pending.find((d) => d.path === '')!.hash;
-    const id = hashHex32(JSON.stringify([doc.namespace, doc.name, seq, parentIds, c.message, c.author, c.email, timestamp, rootHash]));
+    const id = hashHex32(
+      JSON.stringify([
+        doc.namespace,
+        doc.name,
+        seq,
+        parentIds,
+        c.message,
+        c.author,
+        c.email,
+        timestamp,
+        rootHash,
+      ]),
+    );
     const dirRows = pending.map((d) => (d.last_commit_id === '' ? { ...d, last_commit_id: id } : d));
     snapshots.set(id, { files, dirs: new Map(dirRows.map((d) => [d.path, d])) });
     if (c.ref !== undefined) byRef.set(c.ref, id);
     branches.set(c.branch, id);
-    commits.push({ id, seq, parent_ids: parentIds, message: c.message, author: c.author, email: c.email, timestamp, files: fileRows, dirs: dirRows });
+    commits.push({
+      id,
+      seq,
+      parent_ids: parentIds,
+      message: c.message,
+      author: c.author,
+      email: c.email,
+      timestamp,
+      files: fileRows,
+      dirs: dirRows,
+    });
   }
-  return { namespace: doc.namespace, name: doc.name, headBranch: branches.has('main') ? 'main' : [...branches.keys()][0]!, blobs, commits, branches };
+  return {
+    namespace: doc.namespace,
+    name: doc.name,
+    headBranch: branches.has('main') ? 'main' : [...branches.keys()][0]!,
+    blobs,
+    commits,
+    branches,
+  };
 }
 
 /** The answer of POST /_mock/oxen/repos: refs and branches mapped to commit ids. */

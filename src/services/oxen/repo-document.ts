@@ -41,11 +41,13 @@ function optionalString(v: unknown, field: string): string | undefined {
 
 /** A repository path: relative, '/'-separated, no empty, '.' or '..' segments. */
 export function checkPath(path: string, field: string): string {
-  if (path === '' || path.startsWith('/') || path.endsWith('/')) fail(field, `'${path}' is not a relative file path`);
+  if (path === '' || path.startsWith('/') || path.endsWith('/'))
+    fail(field, `'${path}' is not a relative file path`);
   for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') fail(field, `'${path}' has an empty, '.' or '..' segment`);
+    if (segment === '' || segment === '.' || segment === '..')
+      fail(field, `'${path}' has an empty, '.' or '..' segment`);
   }
-  if (/[\u0000]/.test(path)) fail(field, 'contains a NUL character');
+  if (path.includes('\u0000')) fail(field, 'contains a NUL character');
   return path;
 }
 
@@ -66,16 +68,25 @@ export function parseRepoDoc(input: unknown): RepoDoc {
   if (!isObject(input)) fail('document', 'must be a JSON object');
   const namespace = input.namespace;
   const name = input.name;
-  if (typeof namespace !== 'string' || !NAME.test(namespace)) fail('namespace', 'must be a name of letters, digits, ., _ or -');
-  if (typeof name !== 'string' || !NAME.test(name)) fail('name', 'must be a name of letters, digits, ., _ or -');
-  if (!Array.isArray(input.commits) || input.commits.length === 0) fail('commits', 'must be a non-empty array');
+  if (typeof namespace !== 'string' || !NAME.test(namespace))
+    fail('namespace', 'must be a name of letters, digits, ., _ or -');
+  if (typeof name !== 'string' || !NAME.test(name))
+    fail('name', 'must be a name of letters, digits, ., _ or -');
+  if (!Array.isArray(input.commits) || input.commits.length === 0)
+    fail('commits', 'must be a non-empty array');
   const refs = new Set<string>();
   const commits = input.commits.map((raw: unknown, i: number): CommitDoc => {
     const at = `commits[${i}]`;
     if (!isObject(raw)) fail(at, 'must be an object');
     const ref = optionalString(raw.ref, `${at}.ref`);
     const branch = optionalString(raw.branch, `${at}.branch`) ?? 'main';
-    if (branch === '' || branch.includes('..') || branch.startsWith('/') || branch.endsWith('/') || branch === 'HEAD') {
+    if (
+      branch === '' ||
+      branch.includes('..') ||
+      branch.startsWith('/') ||
+      branch.endsWith('/') ||
+      branch === 'HEAD'
+    ) {
       fail(`${at}.branch`, `'${branch}' is not a usable branch name`);
     }
     let parents: string[] | undefined;
@@ -89,7 +100,8 @@ export function parseRepoDoc(input: unknown): RepoDoc {
       });
     }
     const timestamp = optionalString(raw.timestamp, `${at}.timestamp`);
-    if (timestamp !== undefined && Number.isNaN(Date.parse(timestamp))) fail(`${at}.timestamp`, 'is not an RFC 3339 date-time');
+    if (timestamp !== undefined && Number.isNaN(Date.parse(timestamp)))
+      fail(`${at}.timestamp`, 'is not an RFC 3339 date-time');
     const files: Record<string, FileContent> = {};
     if (raw.files !== undefined) {
       if (!isObject(raw.files)) fail(`${at}.files`, 'must be an object of path to content');
@@ -99,7 +111,8 @@ export function parseRepoDoc(input: unknown): RepoDoc {
     }
     let deleted: string[] = [];
     if (raw.delete !== undefined) {
-      if (!Array.isArray(raw.delete) || raw.delete.some((p) => typeof p !== 'string')) fail(`${at}.delete`, 'must be an array of paths');
+      if (!Array.isArray(raw.delete) || raw.delete.some((p) => typeof p !== 'string'))
+        fail(`${at}.delete`, 'must be an array of paths');
       deleted = (raw.delete as string[]).map((p, j) => checkPath(p, `${at}.delete[${j}]`));
     }
     if (ref !== undefined) {

@@ -30,9 +30,14 @@ export function splitBaseHead(baseHead: string): [string, string] | undefined {
   return parts.length < 2 ? undefined : [parts[0]!, parts[1]!];
 }
 
-export function resolveBaseHead(store: OxenStore, repo: RepoRow, baseHead: string): { base: CommitRow; head: CommitRow } {
+export function resolveBaseHead(
+  store: OxenStore,
+  repo: RepoRow,
+  baseHead: string,
+): { base: CommitRow; head: CommitRow } {
   const parts = splitBaseHead(baseHead);
-  if (!parts) throw oxenError({ kind: 'basic', message: 'Could not parse commits. Format should be base..head' });
+  if (!parts)
+    throw oxenError({ kind: 'basic', message: 'Could not parse commits. Format should be base..head' });
   return { base: requireRevision(store, repo, parts[0]), head: requireRevision(store, repo, parts[1]) };
 }
 

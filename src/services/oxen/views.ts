@@ -4,7 +4,14 @@ import type { CommitRow, DirRow, FileRow } from '../../storage/oxen-store.js';
 export const OXEN_VERSION = '0.50.0';
 
 export function commitView(c: CommitRow) {
-  return { id: c.id, parent_ids: c.parent_ids, message: c.message, author: c.author, email: c.email, timestamp: c.timestamp };
+  return {
+    id: c.id,
+    parent_ids: c.parent_ids,
+    message: c.message,
+    author: c.author,
+    email: c.email,
+    timestamp: c.timestamp,
+  };
 }
 export type CommitView = ReturnType<typeof commitView>;
 
@@ -56,4 +63,8 @@ export function statusOf<T>(base: T | undefined, head: T | undefined): Status {
   return base === undefined ? 'added' : head === undefined ? 'removed' : 'modified';
 }
 
-export const success = () => ({ status: 'success', status_message: 'resource_found', oxen_version: OXEN_VERSION });
+export const success = () => ({
+  status: 'success',
+  status_message: 'resource_found',
+  oxen_version: OXEN_VERSION,
+});

@@ -1,0 +1,85 @@
+// Benchmarks of the Oxen compare engine and routes, in-process. Prints one table.
+// Run: npm run bench  (set BENCH_ROWS to change the compare size; default 1,000,000)
+import { performance } from 'node:perf_hooks';
+import { buildApp } from '../src/app.js';
+import { openDatabase } from '../src/storage/db.js';
+import { diffText } from '../src/engine/text-diff.js';
+import { generateTables, mulberry32 } from '../scripts/tables.js';
+
+const rows: Array<[string, string]> = [];
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  const start = performance.now();
+  const out = await fn();
+  return [out, performance.now() - start];
+}
+
+async function main(): Promise<void> {
+  const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
+  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+    const res = await app.app.inject({ method, url, ...(payload && { payload }) });
+    if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return res;
+  };
+
+  // Text diff: 100k lines, 1% changed.
+  const rand = mulberry32(7);
+  const before = Array.from({ length: 100_000 }, (_, i) => `line ${i} ${Math.floor(rand() * 1e6)}`);
+  const after = before.map((l, i) => (i % 100 === 50 ? `${l} changed` : l));
+  const [lines, textMs] = await time(() => diffText(before.join('\n'), after.join('\n')));
+  rows.push(['text diff, 100k lines, 1% changed (engine)', `${textMs.toFixed(0)} ms (${lines.length} hunk lines)`]);
+
+  // Entries of a 10k-file repository with 1% of files changed.
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 10_000; i++) files[`dir${i % 100}/sub${i % 7}/f${i}.txt`] = `file ${i}\n`;
+  const changed: Record<string, string> = {};
+  for (let i = 0; i < 10_000; i += 100) changed[`dir${i % 100}/sub${i % 7}/f${i}.txt`] = `file ${i} changed\n`;
+  const [, loadMs] = await time(() =>
+    inject('POST', '/_mock/oxen/repos', { namespace: 'bench', name: 'files', commits: [{ files }, { branch: 'b', files: changed }] }),
+  );
+  rows.push(['create 10k-file repo (admin API)', `${loadMs.toFixed(0)} ms`]);
+  const [, entriesMs] = await time(() => inject('GET', '/api/repos/bench/files/compare/entries/main..b'));
+  rows.push(['entries of a 10k-file repo, page 1', `${entriesMs.toFixed(0)} ms`]);
+
+  // Keyed compare of N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed.
+  const n = Number(process.env.BENCH_ROWS ?? 1_000_000);
+  const [base, head] = generateTables({ rows: n, extraColumns: 4, seed: 1, modified: 0.01, added: 0.005, removed: 0.005 });
+  // Through the service: the admin API's 32 MB body limit is smaller than these files.
+  const [, repoMs] = await time(() =>
+    app.repos.createRepo({
+      namespace: 'bench',
+      name: 'table',
+      commits: [{ files: { 't.csv': base } }, { branch: 'b', files: { 't.csv': head } }],
+    }),
+  );
+  rows.push([`create repo with two ${n.toLocaleString()}-row CSVs (${mb(base.length + head.length)})`, `${repoMs.toFixed(0)} ms`]);
+  const rssBefore = process.memoryUsage().rss;
+  const [res, compareMs] = await time(() =>
+    inject('POST', '/api/repos/bench/table/compare/data_frames', {
+      compare_id: 'c',
+      left: { path: 't.csv', version: 'main' },
+      right: { path: 't.csv', version: 'b' },
+      keys: [{ left: 'id', right: 'id' }],
+      compare: [],
+      display: [],
+    }),
+  );
+  const mods = JSON.parse(res.body).dfs.summary.modifications;
+  rows.push([`keyed compare, ${n.toLocaleString()} rows x 10 cols`, `${compareMs.toFixed(0)} ms (${mods.added_rows}+/${mods.removed_rows}-/${mods.modified_rows}~), rss +${mb(process.memoryUsage().rss - rssBefore)}`]);
+  const height = mods.added_rows + mods.removed_rows + mods.modified_rows;
+  for (const page of [1, Math.ceil(height / 100)]) {
+    const runs = 50;
+    const [, ms] = await time(async () => {
+      for (let i = 0; i < runs; i++) await inject('GET', `/api/repos/bench/table/compare/data_frames/c/diff?page=${page}`);
+    });
+    rows.push([`derived frame page ${page} of ${Math.ceil(height / 100)} (mean of ${runs})`, `${(ms / runs).toFixed(2)} ms`]);
+  }
+  await app.app.close();
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+}
+
+void main();

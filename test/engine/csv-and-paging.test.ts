@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/engine/csv.js';
+import { schemaOf } from '../../src/engine/frame.js';
+import { hashHex } from '../../src/engine/hash.js';
+import { paginateEntries, paginateFrame } from '../../src/engine/paginate.js';
+
+describe('readCsv dtype inference (polars-style)', () => {
+  it.each<[string, string, string[], unknown[]]>([
+    ['integers', 'a\n1\n-2\n', ['i64'], [1, -2]],
+    ['floats win over integers', 'a\n1\n2.5\n', ['f64'], [1, 2.5]],
+    ['booleans', 'a\ntrue\nFALSE\n', ['bool'], [true, false]],
+    ['mixed is str', 'a\n1\nx\n', ['str'], ['1', 'x']],
+    ['empty cell is null', 'a,b\n1,\n,x\n', ['i64', 'str'], [1, null]],
+    ['all empty is str', 'a,b\n,1\n', ['str', 'i64'], [null]],
+    ['BOM and CRLF', '\ufeffa,b\r\n1,2\r\n', ['i64', 'i64'], [1]],
+    ['quoted newline', 'a,b\n"x\ny",2\n', ['str', 'i64'], ['x\ny']],
+    ['ragged rows', 'a,b\n1\n2,3,4\n', ['i64', 'i64'], [1, 2]],
+    ['tab delimited', 'a\tb\n1\t2\n', ['i64', 'i64'], [1]],
+  ])('%s', (_name, text, dtypes, firstColumn) => {
+    const res = readCsv(text);
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    expect(res.frame.columns.map((c) => c.dtype)).toEqual(dtypes);
+    expect(res.frame.columns[0]!.values).toEqual(firstColumn);
+  });
+
+  it('refuses an empty file and duplicate column names', () => {
+    expect(readCsv('').ok).toBe(false);
+    expect(readCsv('a,a\n1,2\n').ok).toBe(false);
+  });
+
+  it('reads a header-only file as zero rows', () => {
+    const res = readCsv('a,b\n');
+    expect(res.ok && res.frame.height).toBe(0);
+  });
+});
+
+describe('hashes', () => {
+  it('hashes a schema as xxh3-128 of name+dtype, unpadded hex', () => {
+    const schema = schemaOf([
+      { name: 'a', dtype: 'i64' },
+      { name: 'b', dtype: 'str' },
+    ]);
+    expect(schema.hash).toBe(hashHex('ai64bstr'));
+    expect(schema.hash).toMatch(/^[1-9a-f][0-9a-f]*$/);
+    expect(schemaOf([]).hash).toBe(hashHex(''));
+  });
+});
+
+describe('paging', () => {
+  it.each([
+    [10, 1, 3, { start: 0, end: 3, page_size: 3, page_number: 1, total_pages: 4, total_entries: 10 }],
+    [10, 4, 3, { start: 9, end: 10, page_size: 3, page_number: 4, total_pages: 4, total_entries: 10 }],
+    [10, 5, 3, { start: 0, end: 0, page_size: 0, page_number: 5, total_pages: 4, total_entries: 10 }],
+    [0, 1, 100, { start: 0, end: 0, page_size: 0, page_number: 1, total_pages: 0, total_entries: 0 }],
+    [10, 0, 3, { start: 0, end: 3, page_size: 3, page_number: 0, total_pages: 4, total_entries: 10 }],
+  ])('entries: %i entries, page %i of size %i', (total, page, size, expected) => {
+    expect(paginateEntries(total, page, size)).toEqual(expected);
+  });
+
+  it.each([
+    [5, 1, 2, 0, 2, { page_size: 2, page_number: 1, total_pages: 3, total_entries: 5 }],
+    [5, 9, 2, 5, 5, { page_size: 2, page_number: 9, total_pages: 3, total_entries: 5 }],
+    [5, 0, 0, 0, 1, { page_size: 1, page_number: 1, total_pages: 5, total_entries: 5 }],
+  ])('frames: height %i, page %i of size %i', (height, page, size, start, end, pagination) => {
+    expect(paginateFrame(height, page, size)).toEqual({ start, end, pagination });
+  });
+});

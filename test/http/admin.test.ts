@@ -1,0 +1,111 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { build, call, COMPARE } from '../helpers/app.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await build();
+});
+afterAll(() => app.app.close());
+
+const post = (payload: unknown) =>
+  app.app.inject({ method: 'POST', url: '/_mock/oxen/repos', payload: payload as object });
+
+describe('admin API', () => {
+  it('answers health', async () => {
+    const res = await app.app.inject('/_mock/health');
+    expect(JSON.parse(res.body)).toEqual({ status: 'ok' });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['no namespace', { name: 'x', commits: [{}] }, 'namespace'],
+    ['no commits', { namespace: 'a', name: 'x', commits: [] }, 'commits'],
+    [
+      'a bad parent',
+      { namespace: 'a', name: 'x', commits: [{ parents: ['nope'] }] },
+      'commits[0].parents[0]',
+    ],
+    [
+      'a traversal path',
+      { namespace: 'a', name: 'x', commits: [{ files: { '../x.txt': 'hi' } }] },
+      'commits[0].files',
+    ],
+    [
+      'a bad content',
+      { namespace: 'a', name: 'x', commits: [{ files: { 'x.txt': 5 } }] },
+      'commits[0].files["x.txt"]',
+    ],
+    [
+      'deleting a missing file',
+      { namespace: 'a', name: 'x', commits: [{ delete: ['x.txt'] }] },
+      'commits[0].delete[0]',
+    ],
+    [
+      'a bad timestamp',
+      { namespace: 'a', name: 'x', commits: [{ timestamp: 'yesterday' }] },
+      'commits[0].timestamp',
+    ],
+  ])('rejects a document with %s, naming the field', async (_name, doc, field) => {
+    const res = await post(doc);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error.startsWith(`${field}:`)).toBe(true);
+  });
+
+  it('creates a repository with branches and refs, replaces it, and deletes it', async () => {
+    const doc = {
+      namespace: 'me',
+      name: 'r',
+      commits: [
+        {
+          ref: 'one',
+          files: {
+            'a.txt': 'a\n',
+            'bin.dat': { base64: Buffer.from([0, 159, 146, 150]).toString('base64') },
+          },
+        },
+        { ref: 'two', branch: 'dev/x', files: { 'a.txt': 'b\n' } },
+      ],
+    };
+    const created = await post(doc);
+    expect(created.statusCode).toBe(201);
+    const answer = JSON.parse(created.body);
+    expect(answer.branches['dev/x']).toBe(answer.commits.two);
+    expect(answer.branches.main).toBe(answer.commits.one);
+    expect(answer.commits.one).toMatch(/^[0-9a-f]{32}$/);
+    // Deterministic: the same document gives the same ids.
+    expect(JSON.parse((await post(doc)).body)).toEqual(answer);
+    const diff = await call(
+      app,
+      'file_real',
+      'GET',
+      `/api/repos/me/r/compare/file/${answer.commits.one}..dev/x/a.txt`,
+    );
+    // The only common line is "", which the difference crate's joined-string round trip loses.
+    expect(diff.json.compare.diff.lines).toEqual([
+      { modification: 'Removed', text: 'a' },
+      { modification: 'Removed', text: '' },
+      { modification: 'Added', text: 'b' },
+      { modification: 'Added', text: '' },
+    ]);
+    expect((await app.app.inject({ method: 'DELETE', url: '/_mock/oxen/repos/me/r' })).statusCode).toBe(204);
+    expect(
+      (await call(app, 'entries_real', 'GET', '/api/repos/me/r/compare/entries/main..main')).statusCode,
+    ).toBe(404);
+    expect((await app.app.inject({ method: 'DELETE', url: '/_mock/oxen/repos/me/r' })).statusCode).toBe(404);
+  });
+
+  it('reset restores the bundled fixtures', async () => {
+    await app.app.inject({ method: 'DELETE', url: '/_mock/oxen/repos/ox/compare-datasets' });
+    expect((await call(app, 'entries_real', 'GET', `${COMPARE}/entries/main..main`)).statusCode).toBe(404);
+    expect((await app.app.inject({ method: 'POST', url: '/_mock/reset' })).statusCode).toBe(200);
+    expect((await call(app, 'entries_real', 'GET', `${COMPARE}/entries/main..main`)).statusCode).toBe(200);
+  });
+
+  it('starts with no repositories from an empty data folder', async () => {
+    const empty = await build(mkdtempSync(`${tmpdir()}/diffmock-empty-`));
+    expect((await call(empty, 'entries_real', 'GET', `${COMPARE}/entries/main..main`)).statusCode).toBe(404);
+    await empty.app.close();
+  });
+});
