@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
   const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const res = await app.app.inject({ method, url, ...(payload && { payload }) });
-    if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    if (res.statusCode !== 200 && res.statusCode !== 201)
+      throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
     return res;
   };
 
@@ -28,15 +29,23 @@ async function main(): Promise<void> {
   const before = Array.from({ length: 100_000 }, (_, i) => `line ${i} ${Math.floor(rand() * 1e6)}`);
   const after = before.map((l, i) => (i % 100 === 50 ? `${l} changed` : l));
   const [lines, textMs] = await time(() => diffText(before.join('\n'), after.join('\n')));
-  rows.push(['text diff, 100k lines, 1% changed (engine)', `${textMs.toFixed(0)} ms (${lines.length} hunk lines)`]);
+  rows.push([
+    'text diff, 100k lines, 1% changed (engine)',
+    `${textMs.toFixed(0)} ms (${lines.length} hunk lines)`,
+  ]);
 
   // Entries of a 10k-file repository with 1% of files changed.
   const files: Record<string, string> = {};
   for (let i = 0; i < 10_000; i++) files[`dir${i % 100}/sub${i % 7}/f${i}.txt`] = `file ${i}\n`;
   const changed: Record<string, string> = {};
-  for (let i = 0; i < 10_000; i += 100) changed[`dir${i % 100}/sub${i % 7}/f${i}.txt`] = `file ${i} changed\n`;
+  for (let i = 0; i < 10_000; i += 100)
+    changed[`dir${i % 100}/sub${i % 7}/f${i}.txt`] = `file ${i} changed\n`;
   const [, loadMs] = await time(() =>
-    inject('POST', '/_mock/oxen/repos', { namespace: 'bench', name: 'files', commits: [{ files }, { branch: 'b', files: changed }] }),
+    inject('POST', '/_mock/oxen/repos', {
+      namespace: 'bench',
+      name: 'files',
+      commits: [{ files }, { branch: 'b', files: changed }],
+    }),
   );
   rows.push(['create 10k-file repo (admin API)', `${loadMs.toFixed(0)} ms`]);
   const [, entriesMs] = await time(() => inject('GET', '/api/repos/bench/files/compare/entries/main..b'));
@@ -44,7 +53,14 @@ async function main(): Promise<void> {
 
   // Keyed compare of N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed.
   const n = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  const [base, head] = generateTables({ rows: n, extraColumns: 4, seed: 1, modified: 0.01, added: 0.005, removed: 0.005 });
+  const [base, head] = generateTables({
+    rows: n,
+    extraColumns: 4,
+    seed: 1,
+    modified: 0.01,
+    added: 0.005,
+    removed: 0.005,
+  });
   // Through the service: the admin API's 32 MB body limit is smaller than these files.
   const [, repoMs] = await time(() =>
     app.repos.createRepo({
@@ -53,7 +69,10 @@ async function main(): Promise<void> {
       commits: [{ files: { 't.csv': base } }, { branch: 'b', files: { 't.csv': head } }],
     }),
   );
-  rows.push([`create repo with two ${n.toLocaleString()}-row CSVs (${mb(base.length + head.length)})`, `${repoMs.toFixed(0)} ms`]);
+  rows.push([
+    `create repo with two ${n.toLocaleString()}-row CSVs (${mb(base.length + head.length)})`,
+    `${repoMs.toFixed(0)} ms`,
+  ]);
   const rssBefore = process.memoryUsage().rss;
   const [res, compareMs] = await time(() =>
     inject('POST', '/api/repos/bench/table/compare/data_frames', {
@@ -66,14 +85,21 @@ async function main(): Promise<void> {
     }),
   );
   const mods = JSON.parse(res.body).dfs.summary.modifications;
-  rows.push([`keyed compare, ${n.toLocaleString()} rows x 10 cols`, `${compareMs.toFixed(0)} ms (${mods.added_rows}+/${mods.removed_rows}-/${mods.modified_rows}~), rss +${mb(process.memoryUsage().rss - rssBefore)}`]);
+  rows.push([
+    `keyed compare, ${n.toLocaleString()} rows x 10 cols`,
+    `${compareMs.toFixed(0)} ms (${mods.added_rows}+/${mods.removed_rows}-/${mods.modified_rows}~), rss +${mb(process.memoryUsage().rss - rssBefore)}`,
+  ]);
   const height = mods.added_rows + mods.removed_rows + mods.modified_rows;
   for (const page of [1, Math.ceil(height / 100)]) {
     const runs = 50;
     const [, ms] = await time(async () => {
-      for (let i = 0; i < runs; i++) await inject('GET', `/api/repos/bench/table/compare/data_frames/c/diff?page=${page}`);
+      for (let i = 0; i < runs; i++)
+        await inject('GET', `/api/repos/bench/table/compare/data_frames/c/diff?page=${page}`);
     });
-    rows.push([`derived frame page ${page} of ${Math.ceil(height / 100)} (mean of ${runs})`, `${(ms / runs).toFixed(2)} ms`]);
+    rows.push([
+      `derived frame page ${page} of ${Math.ceil(height / 100)} (mean of ${runs})`,
+      `${(ms / runs).toFixed(2)} ms`,
+    ]);
   }
   await app.app.close();
 
