@@ -12,6 +12,7 @@ import {
   statusOf,
   success,
   type CommitView,
+  type ResourceView,
   type Status,
 } from './views.js';
 
@@ -57,6 +58,23 @@ function naiveTabularSummary(base: FileRow | undefined, head: FileRow | undefine
   };
 }
 
+/** The head/base resource and entry pairs of a DiffEntry, in oxen's field order. */
+function sides<R>(
+  base: R | undefined,
+  head: R | undefined,
+  resourceOf: (row: R, side: 'base' | 'head') => ResourceView,
+  entryOf: (row: R, resource: ResourceView, side: 'base' | 'head') => unknown,
+) {
+  const baseResource = base ? resourceOf(base, 'base') : null;
+  const headResource = head ? resourceOf(head, 'head') : null;
+  return {
+    head_resource: headResource,
+    base_resource: baseResource,
+    head_entry: head ? entryOf(head, headResource!, 'head') : null,
+    base_entry: base ? entryOf(base, baseResource!, 'base') : null,
+  };
+}
+
 /** A file entry as the listing shows it (`diff` stays null there). */
 export function fileDiffEntry(
   base: FileRow | undefined,
@@ -65,18 +83,19 @@ export function fileDiffEntry(
   headCommit: CommitView,
 ) {
   const either = (head ?? base)!;
-  const baseResource = base ? resourceView(base.path, baseCommit.id) : null;
-  const headResource = head ? resourceView(head.path, headCommit.id) : null;
+  const commitOf = (side: 'base' | 'head') => (side === 'base' ? baseCommit : headCommit);
   return {
     status: statusOf(base, head),
     data_type: either.data_type,
     filename: either.path,
     is_dir: false,
     size: either.size,
-    head_resource: headResource,
-    base_resource: baseResource,
-    head_entry: head ? fileEntryView(head, headCommit, headResource!) : null,
-    base_entry: base ? fileEntryView(base, baseCommit, baseResource!) : null,
+    ...sides(
+      base,
+      head,
+      (f, side) => resourceView(f.path, commitOf(side).id),
+      (f, resource, side) => fileEntryView(f, commitOf(side), resource),
+    ),
     diff_summary: either.data_type === 'tabular' ? { tabular: naiveTabularSummary(base, head) } : null,
     diff: null as unknown,
   };
@@ -96,19 +115,19 @@ function dirDiffEntry(
   fileCounts: Counts,
 ) {
   const either = (head ?? base)!;
-  // A listed directory's resource version is the commit that last changed it, not the compare commit.
-  const baseResource = base ? resourceView(base.path, base.last_commit_id) : null;
-  const headResource = head ? resourceView(head.path, head.last_commit_id) : null;
   return {
     status: statusOf(base, head),
     data_type: 'dir',
     filename: either.path,
     is_dir: true,
     size: either.size,
-    head_resource: headResource,
-    base_resource: baseResource,
-    head_entry: head ? dirEntryView(head, headCommit, headResource!, false) : null,
-    base_entry: base ? dirEntryView(base, baseCommit, baseResource!, false) : null,
+    // A listed directory's resource version is the commit that last changed it, not the compare commit.
+    ...sides(
+      base,
+      head,
+      (d) => resourceView(d.path, d.last_commit_id),
+      (d, resource, side) => dirEntryView(d, side === 'base' ? baseCommit : headCommit, resource, false),
+    ),
     diff_summary: { dir: { file_counts: fileCounts } },
     diff: null,
   };
