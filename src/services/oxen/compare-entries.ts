@@ -1,6 +1,6 @@
 // Changed entries, commits and the changed-dir tree between two revisions (reference §4, §4.6, §4.7).
 import type { TabularSummary } from '../../engine/tabular-diff.js';
-import { paginateEntries } from '../../engine/paginate.js';
+import { paginateEntries, type EntriesPage } from '../../engine/paginate.js';
 import type { CommitRow, DirRow, FileRow, OxenStore, RepoRow } from '../../storage/oxen-store.js';
 import { oxenError } from './errors.js';
 import { resolveBaseHead } from './revisions.js';
@@ -215,6 +215,12 @@ function selfEntry(
   };
 }
 
+/** The success fields with oxen's flattened pagination, in its key order. */
+function pagedEnvelope(page: EntriesPage) {
+  const { page_size, page_number, total_pages, total_entries } = page;
+  return { ...success(), page_size, page_number, total_pages, total_entries };
+}
+
 /** GET compare entries (dir "" for the root): the envelope with flattened pagination. */
 export function listEntries(store: OxenStore, repo: RepoRow, baseHead: string, dir: string, paging: Paging) {
   const { base, head } = resolveBaseHead(store, repo, baseHead);
@@ -248,11 +254,7 @@ export function listEntries(store: OxenStore, repo: RepoRow, baseHead: string, d
     }
   }
   return {
-    ...success(),
-    page_size: page.page_size,
-    page_number: page.page_number,
-    total_pages: page.total_pages,
-    total_entries: page.total_entries,
+    ...pagedEnvelope(page),
     compare: {
       base_commit: baseCommit,
       head_commit: headCommit,
@@ -285,11 +287,7 @@ export function listCommits(store: OxenStore, repo: RepoRow, baseHead: string, p
   }
   const page = paginateEntries(walked.length, paging.page, paging.pageSize);
   return {
-    ...success(),
-    page_size: page.page_size,
-    page_number: page.page_number,
-    total_pages: page.total_pages,
-    total_entries: page.total_entries,
+    ...pagedEnvelope(page),
     compare: {
       base_commit: commitView(base),
       head_commit: commitView(head),

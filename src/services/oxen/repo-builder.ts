@@ -122,7 +122,7 @@ export async function buildRepoData(doc: RepoDoc, readBeside?: ReadBeside): Prom
       const classKey = `${hash}:${path.slice(path.lastIndexOf('.')).toLowerCase()}`;
       let cls = classes.get(classKey);
       if (!cls) classes.set(classKey, (cls = await classifyFile(path, bytes)));
-      files.set(path, { path, hash, size: bytes.length, ...cls, extension: cls.extension });
+      files.set(path, { path, hash, size: bytes.length, ...cls });
     }
     const paths = [...files.keys()];
     const asDir = new Set(
