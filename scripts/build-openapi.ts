@@ -46,6 +46,27 @@ const ext = parse(extText, { merge: true }) as Doc;
 for (const [path, item] of Object.entries(ext.paths)) {
   doc.paths[path] = { ...(doc.paths[path] ?? {}), ...item };
 }
+const additions = (ext['x-seed-additions'] ?? {}) as Record<
+  string,
+  { parameters?: Array<Array<{ name: string }>>; responses?: Record<string, unknown> }
+>;
+for (const [operationId, add] of Object.entries(additions)) {
+  const op = Object.values(doc.paths)
+    .flatMap((item) => Object.values(item) as Array<Record<string, unknown>>)
+    .find((o) => o.operationId === operationId);
+  if (!op) throw new Error(`x-seed-additions names unknown operation ${operationId}`);
+  const parameters = (op.parameters ?? []) as Array<{ name: string }>;
+  for (const p of (add.parameters ?? []).flat()) {
+    if (parameters.some((q) => q.name === p.name)) throw new Error(`${operationId} already has ${p.name}`);
+    parameters.push(p);
+  }
+  op.parameters = parameters;
+  const responses = (op.responses ?? {}) as Record<string, unknown>;
+  for (const [code, response] of Object.entries(add.responses ?? {})) {
+    if (responses[code] !== undefined) throw new Error(`${operationId} already declares ${code}`);
+    responses[code] = response;
+  }
+}
 // YAML cannot splice a list into a list: the shared parameter lists arrive nested, so flatten them.
 // Every 4xx/5xx the pages declare without a body gets the vendor's error body schema.
 const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/OxenErrorResponse' } } };

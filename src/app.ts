@@ -4,7 +4,9 @@ import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
 import { routeNotFound } from './http/oxen/errors.js';
 import { oxenRoutes, sendOxenError } from './http/oxen/routes.js';
+import { createComputePool, type ComputeOptions } from './services/compute/pool.js';
 import { RepoService } from './services/oxen/repos.js';
+import { CompareStore } from './storage/compare-store.js';
 import type { Db } from './storage/db.js';
 import { readOxenFixtures } from './storage/fixtures.js';
 import { OxenStore } from './storage/oxen-store.js';
@@ -15,6 +17,8 @@ export interface AppDeps {
   db: Db;
   /** Compiled once per process when not given. */
   spec?: Spec;
+  /** Worker threads for the heavy diffs; closed with the app. */
+  compute?: ComputeOptions;
 }
 
 let oxenSpec: Spec | undefined;
@@ -28,7 +32,7 @@ export interface App {
 }
 
 /** Builds the app and loads the fixtures into an empty database. */
-export async function buildApp({ config, db, spec = oxenSpecOnce() }: AppDeps): Promise<App> {
+export async function buildApp({ config, db, spec = oxenSpecOnce(), compute }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 32 * 1024 * 1024,
@@ -38,7 +42,10 @@ export async function buildApp({ config, db, spec = oxenSpecOnce() }: AppDeps): 
   const repos = new RepoService(store, () => (config.data ? readOxenFixtures(config.data) : []));
   await repos.loadIfEmpty();
 
-  await app.register(oxenRoutes, { store, spec });
+  const pool = createComputePool(compute);
+  app.addHook('onClose', () => pool.close());
+  const deps = { store, compares: new CompareStore(db), compute: pool };
+  await app.register(oxenRoutes, { deps, spec });
   await app.register(adminRoutes, { repos });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/_mock'))

@@ -3,7 +3,8 @@
 // the per-type metadata shown in entries.
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
-import { readCsv } from './csv.js';
+import { readFrame } from './read-frame.js';
+import { decodeUtf8 } from './utf8.js';
 import { frameSchema, type Schema } from './frame.js';
 
 export type DataType = 'dir' | 'text' | 'image' | 'video' | 'audio' | 'tabular' | 'binary';
@@ -53,22 +54,12 @@ const AUDIO = [
   'x-ape',
 ].map((t) => `audio/${t}`);
 const TABULAR_EXTENSIONS = new Set(['csv', 'tsv', 'parquet', 'arrow', 'ndjson', 'jsonl']);
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The extension as oxen stores it: no dot, case kept, "" when there is none. */
 export function extensionOf(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot + 1) : '';
-}
-
-/** Decodes UTF-8 strictly; null when the bytes are not valid UTF-8. */
-export function decodeUtf8(bytes: Uint8Array): string | null {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return null;
-  }
 }
 
 function isUtf8Prefix(bytes: Uint8Array): boolean {
@@ -144,14 +135,8 @@ export async function classifyFile(path: string, bytes: Uint8Array): Promise<Fil
     return { mime_type, data_type, extension, metadata: text === null ? null : { text: textMetadata(text) } };
   }
   if (data_type === 'tabular') {
-    const text = decodeUtf8(bytes);
-    const lower = extension.toLowerCase();
-    const parsed =
-      text === null || !(lower === 'csv' || lower === 'tsv')
-        ? null
-        : readCsv(text, lower === 'tsv' ? { delimiter: '\t' } : {});
-    if (!parsed?.ok) return { mime_type, data_type: 'binary', extension, metadata: null };
-    const { frame } = parsed;
+    const frame = readFrame(bytes, extension);
+    if (!frame) return { mime_type, data_type: 'binary', extension, metadata: null };
     return {
       mime_type,
       data_type,

@@ -65,16 +65,31 @@ function convert(value: string, dtype: Dtype): Cell {
   }
 }
 
-/** Parses CSV/TSV text into a typed frame, or says why polars would refuse it. */
+/**
+ * Parses CSV/TSV text into a typed frame, or says why polars would refuse it. Rows are streamed
+ * straight into per-column arrays, which are then converted in place: no array of row arrays and
+ * no second copy of the cells is built.
+ */
 export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'empty CSV' };
-  const parsed = Papa.parse<string[]>(body, {
+  let header: string[] | undefined;
+  let cells: string[][] = [];
+  let height = 0;
+  Papa.parse<string[]>(body, {
     delimiter: options.delimiter ?? '',
     delimitersToGuess: [',', '\t', ';', '|'],
     skipEmptyLines: true,
+    step: ({ data: row }) => {
+      if (!header) {
+        header = row;
+        cells = row.map(() => []);
+        return;
+      }
+      for (let c = 0; c < cells.length; c++) cells[c]!.push(row[c] ?? '');
+      height++;
+    },
   });
-  const [header, ...rows] = parsed.data;
   if (!header) return { ok: false, error: 'empty CSV' };
   const seen = new Set<string>();
   for (const name of header) {
@@ -82,17 +97,11 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
       return { ok: false, error: `column with name '${name}' has more than one occurrence` };
     seen.add(name);
   }
-  const raw: string[][] = header.map(() => new Array<string>(rows.length));
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    for (let c = 0; c < header.length; c++) raw[c]![r] = row[c] ?? '';
-  }
   const columns: Column[] = header.map((name, c) => {
-    const texts = raw[c]!;
-    const dtype = inferDtype(texts);
-    const values = new Array<Cell>(texts.length);
-    for (let r = 0; r < texts.length; r++) values[r] = convert(texts[r]!, dtype);
+    const values: Cell[] = cells[c]!;
+    const dtype = inferDtype(values as string[]);
+    for (let r = 0; r < values.length; r++) values[r] = convert(values[r] as string, dtype);
     return { name, dtype, values };
   });
-  return { ok: true, frame: { columns, height: rows.length } };
+  return { ok: true, frame: { columns, height } };
 }

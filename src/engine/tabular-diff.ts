@@ -12,6 +12,7 @@ import {
   type Frame,
   type Schema,
 } from './frame.js';
+import { echoDfOpts } from './df-opts.js';
 import { paginateFrame } from './paginate.js';
 
 export interface TabularSummary {
@@ -62,23 +63,6 @@ export interface Paging {
   pageSize: number;
 }
 
-/** DFOptsView: the transform options echoed with every view, in oxen's fixed order. */
-export function dfOpts(slice: string | null = null): Array<{ name: string; value: unknown }> {
-  return [
-    { name: 'text2sql', value: null },
-    { name: 'sql', value: null },
-    { name: 'filter', value: null },
-    { name: 'unique', value: null },
-    { name: 'should_randomize', value: false },
-    { name: 'sort_by', value: null },
-    { name: 'should_reverse', value: false },
-    { name: 'take', value: null },
-    { name: 'slice', value: slice },
-    { name: 'head', value: null },
-    { name: 'tail', value: null },
-  ];
-}
-
 function emptyJsonFrame(schema: Schema): JsonDataFrame {
   return {
     schema,
@@ -118,7 +102,7 @@ export function jsonFrameView(frame: Frame, rows: number[], paging: Paging): Jso
       size: { height: 0, width: frame.columns.length },
       data: [],
       pagination: { page_number: 0, page_size: 0, total_pages: 0, total_entries: 0 },
-      opts: dfOpts(),
+      opts: echoDfOpts(),
     };
   }
   const { data, pagination, slice } = pageOf(frame, rows, paging);
@@ -127,7 +111,7 @@ export function jsonFrameView(frame: Frame, rows: number[], paging: Paging): Jso
     size: { height: rows.length, width: frame.columns.length },
     data,
     pagination,
-    opts: dfOpts(slice),
+    opts: echoDfOpts({ slice }),
   };
 }
 

@@ -62,22 +62,35 @@ CREATE TABLE IF NOT EXISTS compares (
   right_commit TEXT NOT NULL,
   columns TEXT NOT NULL,
   height INTEGER NOT NULL,
+  generation INTEGER NOT NULL,
   PRIMARY KEY (repo_id, compare_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS compare_rows (
   repo_id INTEGER NOT NULL,
   compare_id TEXT NOT NULL,
+  generation INTEGER NOT NULL,
   idx INTEGER NOT NULL,
   row TEXT NOT NULL,
-  PRIMARY KEY (repo_id, compare_id, idx)
+  PRIMARY KEY (repo_id, compare_id, generation, idx)
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Stored compares are caches (oxen keeps them under .oxen/cache): a file database written before
+ * compares had generations simply loses them rather than being migrated.
+ */
+function dropOutdatedCaches(db: Db): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('compares')").pluck().all();
+  if (columns.length > 0 && !columns.includes('generation'))
+    db.exec('DROP TABLE compares; DROP TABLE IF EXISTS compare_rows;');
+}
 
 /** Opens (or creates) the database, sets pragmas and applies the schema. `:memory:` by default. */
 export function openDatabase(file = ':memory:'): Db {
   const db = new Database(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  dropOutdatedCaches(db);
   db.exec(DDL);
   return db;
 }

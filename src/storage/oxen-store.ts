@@ -1,4 +1,4 @@
-// Fixture repositories and stored compares. The only place that knows the tables' shape.
+// Fixture repositories: repos, commits, branches, files, dirs and blobs (compares: compare-store.ts).
 import type { Db } from './db.js';
 
 export interface RepoRow {
@@ -41,12 +41,6 @@ export interface RepoData {
   blobs: Map<string, Uint8Array>;
   commits: Array<CommitRow & { files: FileRow[]; dirs: DirRow[] }>;
   branches: Map<string, string>;
-}
-export interface StoredCompare {
-  left_commit: string;
-  right_commit: string;
-  columns: Array<{ name: string; dtype: string }>;
-  height: number;
 }
 
 type Raw<T> = { [K in keyof T]: T[K] extends string | number ? T[K] : string };
@@ -92,18 +86,6 @@ export class OxenStore {
         'SELECT path, hash, size, num_files, last_commit_id, data_types FROM dirs WHERE repo_id = ? AND commit_id = ? AND path = ?',
       ),
       blob: p('SELECT content FROM blobs WHERE hash = ?').pluck(),
-      compare: p(
-        'SELECT left_commit, right_commit, columns, height FROM compares WHERE repo_id = ? AND compare_id = ?',
-      ),
-      insertCompare: p(
-        'INSERT INTO compares (repo_id, compare_id, left_commit, right_commit, columns, height) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      insertCompareRow: p('INSERT INTO compare_rows (repo_id, compare_id, idx, row) VALUES (?, ?, ?, ?)'),
-      compareRows: p(
-        'SELECT row FROM compare_rows WHERE repo_id = ? AND compare_id = ? AND idx >= ? AND idx < ? ORDER BY idx',
-      ).pluck(),
-      deleteCompare: p('DELETE FROM compares WHERE repo_id = ? AND compare_id = ?'),
-      deleteCompareRows: p('DELETE FROM compare_rows WHERE repo_id = ? AND compare_id = ?'),
     };
   }
 
@@ -239,41 +221,6 @@ export class OxenStore {
 
   getBlob(hash: string): Buffer | undefined {
     return this.s.blob.get(hash) as Buffer | undefined;
-  }
-
-  /** Stores a compare and its derived rows (JSON text, one per row) under its id, replacing any old one. */
-  putCompare(repoId: number, compareId: string, compare: StoredCompare, rows: Iterable<string>): void {
-    this.db.transaction(() => {
-      this.s.deleteCompare.run(repoId, compareId);
-      this.s.deleteCompareRows.run(repoId, compareId);
-      this.s.insertCompare.run(
-        repoId,
-        compareId,
-        compare.left_commit,
-        compare.right_commit,
-        JSON.stringify(compare.columns),
-        compare.height,
-      );
-      let idx = 0;
-      for (const row of rows) this.s.insertCompareRow.run(repoId, compareId, idx++, row);
-    })();
-  }
-
-  getCompare(repoId: number, compareId: string): StoredCompare | undefined {
-    const row = this.s.compare.get(repoId, compareId) as Raw<StoredCompare> | undefined;
-    return row && { ...row, columns: JSON.parse(row.columns) as StoredCompare['columns'] };
-  }
-
-  /** Rows [start, end) of a stored compare, as the JSON text they were stored as. */
-  compareRows(repoId: number, compareId: string, start: number, end: number): string[] {
-    return this.s.compareRows.all(repoId, compareId, start, end) as string[];
-  }
-
-  deleteCompare(repoId: number, compareId: string): void {
-    this.db.transaction(() => {
-      this.s.deleteCompare.run(repoId, compareId);
-      this.s.deleteCompareRows.run(repoId, compareId);
-    })();
   }
 }
 

@@ -73,6 +73,8 @@ export function oxenErrorReply(e: OxenErrorKind): ErrorReply {
       return plain(400, e.message);
     case 'query-parse':
       return { statusCode: 400, body: `Query deserialize error: ${e.message}`, text: true };
+    case 'df-options':
+      return nested(400, 'bad_request', 'Invalid data frame options', 'bad_request', e.message);
     case 'incompatible-schemas': {
       const fields = e.fields.map((f) => `${f.name}: ${f.dtype}`).join(', ');
       return nested(

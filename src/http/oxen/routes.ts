@@ -4,18 +4,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { USIZE_MAX } from '../../engine/paginate.js';
 import { listCommits, dirTree, listEntries } from '../../services/oxen/compare-entries.js';
-import { computeCompare, deleteCompare, derivedFrame } from '../../services/oxen/data-frames.js';
+import {
+  computeCompare,
+  deleteCompare,
+  derivedFrame,
+  type CompareDeps,
+} from '../../services/oxen/data-frames.js';
 import { OxenError, oxenError } from '../../services/oxen/errors.js';
 import { fileDiff } from '../../services/oxen/file-diff.js';
 import { OXEN_VERSION } from '../../services/oxen/views.js';
-import type { OxenStore, RepoRow } from '../../storage/oxen-store.js';
+import type { RepoRow } from '../../storage/oxen-store.js';
 import type { Spec } from '../../spec/openapi.js';
 import { oxenErrorReply, routeNotFound, type ErrorReply } from './errors.js';
-import { readPageQuery } from './query.js';
+import { readDfQuery, readPageQuery } from './query.js';
 import { parseCompareBody } from './serde-body.js';
 
 export interface OxenRoutesOptions {
-  store: OxenStore;
+  deps: CompareDeps;
   spec: Spec;
 }
 
@@ -27,7 +32,7 @@ interface Ctx {
   query: Query;
   body: unknown;
 }
-type Handler = (ctx: Ctx) => unknown;
+type Handler = (ctx: Ctx) => unknown; // a value or a promise of one
 
 export function sendOxenError(reply: FastifyReply, error: ErrorReply): FastifyReply {
   reply.header('oxen-version', OXEN_VERSION).code(error.statusCode);
@@ -40,7 +45,8 @@ function serialize(payload: unknown): string {
   return text.replace(`"total_pages":"${USIZE_MAX}"`, `"total_pages":${USIZE_MAX}`);
 }
 
-export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRoutesOptions): Promise<void> {
+export async function oxenRoutes(app: FastifyInstance, { deps, spec }: OxenRoutesOptions): Promise<void> {
+  const { store } = deps;
   // oxen-server reads compare bodies as text and parses them itself, whatever the content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -57,7 +63,9 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
   };
   const entries = (baseHead: string, dir: string, ctx: Ctx) =>
     listEntries(store, ctx.repo, baseHead, dir, readPageQuery(ctx.query));
-  const file = (tail: string, ctx: Ctx) => fileDiff(store, ctx.repo, tail, readPageQuery(ctx.query));
+  const file = (tail: string, ctx: Ctx) => fileDiff(deps, ctx.repo, tail, readPageQuery(ctx.query));
+  const derived = (ctx: Ctx) =>
+    derivedFrame(deps, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query), readDfQuery(ctx.query));
 
   const handlers: Record<string, Handler> = {
     entries_real: (ctx) => {
@@ -74,18 +82,17 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
     dir_tree: (ctx) => dirTree(store, ctx.repo, ctx.params['*']!),
     create_df_diff: (ctx) => {
       const body = compareBody(ctx, 'create_df_diff');
-      return computeCompare(store, ctx.repo, body, body.compare_id, 'create');
+      return computeCompare(deps, ctx.repo, body, body.compare_id, 'create');
     },
     update_df_diff: (ctx) =>
-      computeCompare(store, ctx.repo, compareBody(ctx, 'update_df_diff'), ctx.params.compare_id!, 'update'),
+      computeCompare(deps, ctx.repo, compareBody(ctx, 'update_df_diff'), ctx.params.compare_id!, 'update'),
     // 0.50.0's handler reads a path parameter its route lacks: always 400 after the repository check.
     get_df_diff: () => {
       throw oxenError({ kind: 'bad-request' });
     },
-    delete_df_diff: (ctx) => deleteCompare(store, ctx.repo, ctx.params.compare_id!),
-    get_derived_df: (ctx) => derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
-    get_derived_df_real: (ctx) =>
-      derivedFrame(store, ctx.repo, ctx.params.compare_id!, readPageQuery(ctx.query)),
+    delete_df_diff: (ctx) => deleteCompare(deps, ctx.repo, ctx.params.compare_id!),
+    get_derived_df: derived,
+    get_derived_df_real: derived,
   };
   for (const operationId of Object.keys(handlers)) {
     if (!spec.operations.has(operationId)) throw new Error(`handler for unknown operation ${operationId}`);
@@ -97,7 +104,7 @@ export async function oxenRoutes(app: FastifyInstance, { store, spec }: OxenRout
       const raw = req.params as Params;
       const repo = store.findRepo(raw.namespace!, raw.repo_name!);
       if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
-      const result = handlers[operationId]!({
+      const result = await handlers[operationId]!({
         repo,
         params: params ? params(raw) : raw,
         query: req.query as Query,

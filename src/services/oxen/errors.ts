@@ -10,6 +10,8 @@ export type OxenErrorKind =
   | { kind: 'bad-request' }
   | { kind: 'body-parse'; message: string }
   | { kind: 'query-parse'; message: string }
+  /** DF options (filter, sort_by, …) that 0.50.0 would panic or 500 on; newer servers reject them. */
+  | { kind: 'df-options'; message: string }
   | { kind: 'incompatible-schemas'; fields: Array<{ name: string; dtype: string }> }
   /** oxen's OxenError::Basic: the real server answers these with 500. */
   | { kind: 'basic'; message: string };

@@ -1,25 +1,20 @@
 // GET compare file (reference §5): the listing entry plus a full diff for text and tabular files.
-import { decodeUtf8 } from '../../engine/classify.js';
-import { readCsv } from '../../engine/csv.js';
-import type { Frame } from '../../engine/frame.js';
-import { diffTables } from '../../engine/tabular-diff.js';
-import { diffText } from '../../engine/text-diff.js';
+// The diffs themselves run in the compute pool, off the event loop.
 import type { FileRow, OxenStore, RepoRow } from '../../storage/oxen-store.js';
+import type { FrameSource } from '../compute/tasks.js';
 import { fileDiffEntry } from './compare-entries.js';
+import type { CompareDeps } from './data-frames.js';
 import { oxenError } from './errors.js';
 import { resolveBaseHeadResource } from './revisions.js';
 import { baseName, commitView, success } from './views.js';
 
-export function readFrame(store: OxenStore, file: FileRow | undefined): Frame | null {
+function sourceOf(store: OxenStore, file: FileRow | undefined): FrameSource | null {
   if (!file || file.data_type !== 'tabular') return null;
-  const text = decodeUtf8(store.getBlob(file.hash) ?? new Uint8Array());
-  if (text === null) return null;
-  const parsed = readCsv(text, file.extension.toLowerCase() === 'tsv' ? { delimiter: '\t' } : {});
-  return parsed.ok ? parsed.frame : null;
+  return { bytes: store.getBlob(file.hash) ?? new Uint8Array(), extension: file.extension };
 }
 
-export function fileDiff(
-  store: OxenStore,
+export async function fileDiff(
+  { store, compute }: CompareDeps,
   repo: RepoRow,
   tail: string,
   paging: { page?: number; pageSize?: number },
@@ -38,19 +33,21 @@ export function fileDiff(
   if (baseFile && headFile) entry.status = 'modified';
   const pageArgs = { page: paging.page ?? 1, pageSize: paging.pageSize ?? 100 };
   if (entry.data_type === 'text') {
-    const oldText = baseFile ? decodeUtf8(store.getBlob(baseFile.hash)!) : '';
-    const newText = headFile ? decodeUtf8(store.getBlob(headFile.hash)!) : '';
+    const lines = await compute.diffText(
+      baseFile ? store.getBlob(baseFile.hash)! : null,
+      headFile ? store.getBlob(headFile.hash)! : null,
+    );
     // Content that is not UTF-8 makes 0.50.0 quietly answer diff: null.
     entry.diff =
-      oldText === null || newText === null
+      lines === null
         ? null
         : {
-            lines: diffText(oldText, newText),
+            lines,
             filename1: baseFile ? baseName(baseFile.path) : null,
             filename2: headFile ? baseName(headFile.path) : null,
           };
   } else if (entry.data_type === 'tabular') {
-    const tabular = diffTables(readFrame(store, baseFile), readFrame(store, headFile), pageArgs);
+    const tabular = await compute.diffTables(sourceOf(store, baseFile), sourceOf(store, headFile), pageArgs);
     entry.diff = { tabular };
     entry.diff_summary = { tabular: tabular.summary };
   }
