@@ -53,16 +53,16 @@ export function loadSpec(file: URL | string, id: string): Spec {
           })
         : undefined;
       const responses = new Map<string, ValidateFunction>();
-      for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
-        const content = response.content as Json | undefined;
-        if (content?.['application/json']) {
-          responses.set(
-            status,
-            ajv.compile({
-              $ref: `${id}${pointer('paths', path, method, 'responses', status, 'content', 'application/json', 'schema')}`,
-            }),
-          );
-        }
+      for (const [status, declared] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+        // A response may be a $ref to components/responses; validate against wherever it points.
+        const ref = declared.$ref as string | undefined;
+        const at = ref ? ref.slice(2).split('/') : ['paths', path, method, 'responses', status];
+        const response = ref ? (at.reduce<unknown>((node, key) => (node as Json)[key], document) as Json) : declared;
+        const content = (response.content ?? {}) as Json;
+        // application/json first; an RFC 7807 problem+json body is checked the same way.
+        const type = ['application/json', 'application/problem+json'].find((t) => content[t]);
+        if (type)
+          responses.set(status, ajv.compile({ $ref: `${id}${pointer(...at, 'content', type, 'schema')}` }));
       }
       operations.set(operationId, {
         operationId,
