@@ -130,7 +130,8 @@ function cellsEqual(a: Cell, b: Cell, tolerance: Tolerance | undefined, options:
   if (typeof a === 'number' && typeof b === 'number') {
     if (!tolerance) return a === b;
     const limit = tolerance.mode === 'absolute' ? tolerance.value : tolerance.value * Math.abs(a);
-    return Math.abs(b - a) <= limit;
+    // A hair of slack so that 1.05 is within 0.05 of 1 despite binary floating point.
+    return Math.abs(b - a) <= limit + 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1);
   }
   if (typeof a === 'string' && typeof b === 'string' && options.caseInsensitiveStrings)
     return a.toLowerCase() === b.toLowerCase();
