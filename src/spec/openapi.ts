@@ -57,7 +57,9 @@ export function loadSpec(file: URL | string, id: string): Spec {
         // A response may be a $ref to components/responses; validate against wherever it points.
         const ref = declared.$ref as string | undefined;
         const at = ref ? ref.slice(2).split('/') : ['paths', path, method, 'responses', status];
-        const response = ref ? (at.reduce<unknown>((node, key) => (node as Json)[key], document) as Json) : declared;
+        const response = ref
+          ? (at.reduce<unknown>((node, key) => (node as Json)[key], document) as Json)
+          : declared;
         const content = (response.content ?? {}) as Json;
         // application/json first; an RFC 7807 problem+json body is checked the same way.
         const type = ['application/json', 'application/problem+json'].find((t) => content[t]);

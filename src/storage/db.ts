@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { datadiffsDdl } from './datafold-fields.js';
 
 export type Db = Database.Database;
 
@@ -92,5 +93,6 @@ export function openDatabase(file = ':memory:'): Db {
   db.pragma('synchronous = NORMAL');
   dropOutdatedCaches(db);
   db.exec(DDL);
+  db.exec(datadiffsDdl());
   return db;
 }

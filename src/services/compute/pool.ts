@@ -6,6 +6,8 @@ import { Piscina } from 'piscina';
 import type { CompareParams } from '../../engine/keyed-diff.js';
 import type { Paging, TabularDiffView } from '../../engine/tabular-diff.js';
 import type { LineDiff } from '../../engine/text-diff.js';
+import type { DatadiffOutcome } from '../../engine/datadiff.js';
+import type { DatadiffTask } from './datadiff-task.js';
 import {
   keyedDiffTask,
   tableDiffTask,
@@ -26,6 +28,8 @@ export interface ComputePool {
   diffText(before: Uint8Array | null, after: Uint8Array | null): Promise<LineDiff[] | null>;
   diffTables(base: FrameSource | null, head: FrameSource | null, paging: Paging): Promise<TabularDiffView>;
   diffKeyed(left: FrameSource, right: FrameSource, params: CompareParams): Promise<KeyedOutcome>;
+  /** Always in a worker, whatever its size: `signal` ends the worker, and so a runaway query. */
+  diffDatasets(task: DatadiffTask, signal: AbortSignal): Promise<DatadiffOutcome>;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,8 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       run({ kind: 'keyed-diff', left, right, params }, [left.bytes, right.bytes], () =>
         keyedDiffTask(left, right, params),
       ),
+    diffDatasets: (task, signal) =>
+      workers().run({ kind: 'datadiff', task } satisfies ComputeTask, { signal }) as Promise<DatadiffOutcome>,
     close: async () => {
       await pool?.destroy();
       pool = undefined;

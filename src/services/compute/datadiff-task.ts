@@ -1,0 +1,89 @@
+// One Datafold data diff, as run in a compute worker: read both sides (a table, a query or a CSV
+// file of a data source, narrowed by its filter) and diff them.
+import { readFileSync } from 'node:fs';
+import { readCsv } from '../../engine/csv.js';
+import {
+  diffDatasets,
+  type DatadiffOptions,
+  type DatadiffOutcome,
+  type Dataset,
+} from '../../engine/datadiff.js';
+import { decodeUtf8 } from '../../engine/utf8.js';
+import { readScratch, type ScratchTable } from '../../storage/scratch-db.js';
+
+export interface CsvFileRead {
+  kind: 'file';
+  /** Absolute path, already checked to lie under the data directory. */
+  file: string;
+  delimiter: string | null;
+  skipHeadRows: number;
+  skipTailRows: number;
+}
+
+export interface DatasetSpec {
+  /** The data source's tables, each as the JSON text storage keeps. */
+  tables: Array<{ name: string; data: string }>;
+  read: { kind: 'table'; path: string[] } | { kind: 'query'; sql: string } | CsvFileRead;
+  filter: string | null;
+}
+
+export interface DatadiffTask {
+  a: DatasetSpec;
+  b: DatasetSpec;
+  options: DatadiffOptions;
+}
+
+type SideResult =
+  { ok: true; dataset: Dataset } | { ok: false; error: { error_type: string; error_value: string } };
+
+function readFile(
+  read: CsvFileRead,
+): { ok: true; table: ScratchTable } | { ok: false; error: { error_type: string; error_value: string } } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(read.file);
+  } catch {
+    return { ok: false, error: { error_type: 'FileNotFoundError', error_value: read.file } };
+  }
+  const text = decodeUtf8(bytes);
+  if (text === null)
+    return {
+      ok: false,
+      error: { error_type: 'FileFormatError', error_value: `${read.file} is not UTF-8 text` },
+    };
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const kept = lines.slice(read.skipHeadRows, lines.length - read.skipTailRows);
+  const parsed = readCsv(kept.join('\n'), { delimiter: read.delimiter ?? ',' });
+  if (!parsed.ok) return { ok: false, error: { error_type: 'FileFormatError', error_value: parsed.error } };
+  const { columns, height } = parsed.frame;
+  const rows = Array.from({ length: height }, (_, r) => columns.map((c) => c.values[r] ?? null));
+  return {
+    ok: true,
+    table: { name: 'file', columns: columns.map(({ name, dtype }) => ({ name, dtype })), rows },
+  };
+}
+
+function readSide(spec: DatasetSpec): SideResult {
+  let tables = spec.tables.map((t) => ({
+    name: t.name,
+    ...(JSON.parse(t.data) as Omit<ScratchTable, 'name'>),
+  }));
+  let read = spec.read;
+  if (read.kind === 'file') {
+    const file = readFile(read);
+    if (!file.ok) return file;
+    tables = [file.table];
+    read = { kind: 'table', path: ['file'] };
+  }
+  const out = readScratch(tables, read, spec.filter);
+  return out.ok ? { ok: true, dataset: { columns: out.columns, rows: out.rows } } : out;
+}
+
+export function datadiffTask(task: DatadiffTask): DatadiffOutcome {
+  const a = readSide(task.a);
+  if (!a.ok) return a;
+  const b = readSide(task.b);
+  if (!b.ok) return b;
+  return diffDatasets(a.dataset, b.dataset, task.options);
+}

@@ -1,0 +1,191 @@
+// Datafold data sources (their tables as JSON) and data diff records. Records are kept as the JSON the
+// API answers with; list filters and sorting use the generated columns of datafold-fields.ts.
+import type { Db } from './db.js';
+import { columnOf, SORT_FIELDS } from './datafold-fields.js';
+
+export interface SourceRow {
+  id: number;
+  name: string;
+}
+export interface StoredTable {
+  name: string;
+  /** JSON of `{columns: [{name, dtype}], rows: Cell[][]}`. */
+  data: string;
+}
+export type Json = Record<string, unknown>;
+export interface StoredDatadiff {
+  record: Json;
+  hidden: Json;
+  summaryResults: Json | null;
+}
+
+/** One alternative of a list filter on one field. */
+export type Match =
+  | { op: 'eq'; value: string | number | null }
+  | { op: 'range'; from?: string; to?: string }
+  | { op: 'element'; value: string };
+
+export interface ListQuery {
+  /** Conditions on sort fields: alternatives of one field are OR-ed, fields are AND-ed. */
+  where: Array<{ field: string; anyOf: Match[] }>;
+  orderBy: string;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
+
+export class DatafoldStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      source: p('SELECT id, name FROM df_sources WHERE id = ?'),
+      sources: p('SELECT id, name FROM df_sources ORDER BY id'),
+      tables: p('SELECT name, data FROM df_tables WHERE source_id = ? ORDER BY name'),
+      tableNames: p('SELECT name FROM df_tables WHERE source_id = ? ORDER BY name').pluck(),
+      deleteSource: p('DELETE FROM df_sources WHERE id = ?'),
+      deleteTables: p('DELETE FROM df_tables WHERE source_id = ?'),
+      insertSource: p('INSERT INTO df_sources (id, name) VALUES (?, ?)'),
+      insertTable: p('INSERT INTO df_tables (source_id, name, data) VALUES (?, ?, ?)'),
+      nextId: p('SELECT coalesce(max(id), 0) + 1 FROM df_datadiffs').pluck(),
+      insertDatadiff: p(
+        'INSERT OR REPLACE INTO df_datadiffs (id, record, hidden, summary_results) VALUES (?, ?, ?, ?)',
+      ),
+      updateRecord: p('UPDATE df_datadiffs SET record = ? WHERE id = ?'),
+      updateAll: p('UPDATE df_datadiffs SET record = ?, summary_results = ? WHERE id = ?'),
+      datadiff: p('SELECT record, hidden, summary_results FROM df_datadiffs WHERE id = ?'),
+      unfinished: p(
+        `SELECT id FROM df_datadiffs WHERE ${columnOf('status')} IN ('waiting', 'processing') ORDER BY id`,
+      ).pluck(),
+    };
+  }
+
+  /** Creates or replaces a data source and all its tables, in one transaction. */
+  replaceSource(source: SourceRow, tables: StoredTable[]): void {
+    this.db.transaction(() => {
+      this.s.deleteTables.run(source.id);
+      this.s.deleteSource.run(source.id);
+      this.s.insertSource.run(source.id, source.name);
+      for (const t of tables) this.s.insertTable.run(source.id, t.name, t.data);
+    })();
+  }
+
+  getSource(id: number): SourceRow | undefined {
+    return this.s.source.get(id) as SourceRow | undefined;
+  }
+
+  listSources(): SourceRow[] {
+    return this.s.sources.all() as SourceRow[];
+  }
+
+  tablesOf(sourceId: number): StoredTable[] {
+    return this.s.tables.all(sourceId) as StoredTable[];
+  }
+
+  tableNames(sourceId: number): string[] {
+    return this.s.tableNames.all(sourceId) as string[];
+  }
+
+  /** Removes every data source and data diff (the reset before fixtures are loaded again). */
+  clear(): void {
+    this.db.transaction(() => {
+      for (const table of ['df_sources', 'df_tables', 'df_datadiffs'])
+        this.db.prepare(`DELETE FROM ${table}`).run();
+    })();
+  }
+
+  /**
+   * Stores a record under its `id`, or under the next free id when it has none (which is then
+   * written into the record). Replaces a record with the same id. Returns the id.
+   */
+  insertDatadiff(record: Json, hidden: Json = {}, summaryResults: Json | null = null): number {
+    return this.db.transaction(() => {
+      const id = typeof record.id === 'number' ? record.id : (this.s.nextId.get() as number);
+      const withId = { ...record, id };
+      this.s.insertDatadiff.run(
+        id,
+        JSON.stringify(withId),
+        JSON.stringify(hidden),
+        summaryResults && JSON.stringify(summaryResults),
+      );
+      return id;
+    })();
+  }
+
+  /** Many records in one transaction (fixtures and the admin API). */
+  insertDatadiffs(items: Array<{ record: Json; hidden?: Json; summaryResults?: Json | null }>): number[] {
+    return this.db.transaction(() =>
+      items.map((i) => this.insertDatadiff(i.record, i.hidden ?? {}, i.summaryResults ?? null)),
+    )();
+  }
+
+  updateRecord(id: number, record: Json, summaryResults?: Json | null): void {
+    if (summaryResults === undefined) this.s.updateRecord.run(JSON.stringify(record), id);
+    else this.s.updateAll.run(JSON.stringify(record), summaryResults && JSON.stringify(summaryResults), id);
+  }
+
+  getDatadiff(id: number): StoredDatadiff | undefined {
+    const row = this.s.datadiff.get(id) as
+      { record: string; hidden: string; summary_results: string | null } | undefined;
+    return (
+      row && {
+        record: JSON.parse(row.record) as Json,
+        hidden: JSON.parse(row.hidden) as Json,
+        summaryResults: row.summary_results === null ? null : (JSON.parse(row.summary_results) as Json),
+      }
+    );
+  }
+
+  /** Ids of records that were waiting or processing (to resume after a restart). */
+  unfinished(): number[] {
+    return this.s.unfinished.all() as number[];
+  }
+
+  /** One page of records matching `q`, and how many match in all. */
+  listDatadiffs(q: ListQuery): { count: number; records: Json[] } {
+    const params: unknown[] = [];
+    const clauses = q.where.map(({ field, anyOf }) => {
+      const col = columnOf(field);
+      const alternatives = anyOf.map((m) => {
+        if (m.op === 'eq') {
+          if (m.value === null) return `${col} IS NULL`;
+          params.push(m.value);
+          return `${col} = ?`;
+        }
+        if (m.op === 'range') {
+          const parts: string[] = [];
+          if (m.from !== undefined) {
+            parts.push(`${col} >= ?`);
+            params.push(m.from);
+          }
+          if (m.to !== undefined) {
+            parts.push(`${col} < ?`);
+            params.push(m.to);
+          }
+          return parts.length ? `(${parts.join(' AND ')})` : '1';
+        }
+        params.push(m.value, m.value);
+        // A list matches one of its items, or its items joined by '.' (table paths), ignoring case.
+        return `(EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?) OR lower(coalesce((SELECT group_concat(value, '.') FROM json_each(${col})), '')) = lower(?))`;
+      });
+      return `(${alternatives.join(' OR ')})`;
+    });
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    if (!(q.orderBy in SORT_FIELDS)) throw new Error(`unknown sort field ${q.orderBy}`);
+    const dir = q.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
+    const order =
+      q.orderBy === 'id' ? `id ${dir}` : `${columnOf(q.orderBy)} ${dir}, id ${q.descending ? 'DESC' : 'ASC'}`;
+    const count = this.db
+      .prepare(`SELECT count(*) FROM df_datadiffs ${where}`)
+      .pluck()
+      .get(...params) as number;
+    const records = (
+      this.db
+        .prepare(`SELECT record FROM df_datadiffs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .pluck()
+        .all(...params, q.limit, q.offset) as string[]
+    ).map((r) => JSON.parse(r) as Json);
+    return { count, records };
+  }
+}

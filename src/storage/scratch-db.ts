@@ -1,0 +1,117 @@
+// A throwaway in-memory SQLite database holding one data source's tables, in which a data diff reads
+// its side: a whole table, or the user's read-only query, narrowed by the user's filter (a WHERE
+// clause). It runs inside a compute worker, so a query that runs away can be stopped by ending the
+// worker, and nothing it does can touch the server's own database.
+import Database from 'better-sqlite3';
+import type { Cell, Dtype } from '../engine/frame.js';
+
+export interface ScratchTable {
+  name: string;
+  columns: Array<{ name: string; dtype: Dtype }>;
+  rows: Cell[][];
+}
+export type ScratchRead = { kind: 'table'; path: string[] } | { kind: 'query'; sql: string };
+export type ScratchResult =
+  | { ok: true; columns: Array<{ name: string; dtype: Dtype }>; rows: Cell[][] }
+  | { ok: false; error: { error_type: string; error_value: string } };
+
+const SQL_TYPE: Record<Dtype, string> = {
+  i64: 'INTEGER',
+  f64: 'REAL',
+  bool: 'BOOLEAN',
+  str: 'TEXT',
+  null: 'TEXT',
+};
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function load(db: Database.Database, tables: ScratchTable[]): void {
+  db.transaction(() => {
+    for (const t of tables) {
+      db.exec(
+        `CREATE TABLE ${quote(t.name)} (${t.columns.map((c) => `${quote(c.name)} ${SQL_TYPE[c.dtype]}`).join(', ')})`,
+      );
+      const insert = db.prepare(
+        `INSERT INTO ${quote(t.name)} VALUES (${t.columns.map(() => '?').join(', ')})`,
+      );
+      for (const row of t.rows) insert.run(row.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
+    }
+    // `DB.SCHEMA.ORDERS` can also be named by its last segment, when that is unambiguous.
+    const last = new Map<string, string[]>();
+    for (const t of tables) {
+      const short = t.name.slice(t.name.lastIndexOf('.') + 1).toLowerCase();
+      last.set(short, [...(last.get(short) ?? []), t.name]);
+    }
+    for (const [short, names] of last)
+      if (names.length === 1 && names[0]!.toLowerCase() !== short)
+        db.exec(`CREATE VIEW ${quote(short)} AS SELECT * FROM ${quote(names[0]!)}`);
+  })();
+  db.pragma('query_only = ON');
+}
+
+function dtypeOf(declared: string | null, values: Cell[]): Dtype {
+  const d = declared?.toUpperCase();
+  if (d === 'INTEGER') return 'i64';
+  if (d === 'REAL') return 'f64';
+  if (d === 'BOOLEAN') return 'bool';
+  if (d === 'TEXT') return 'str';
+  const present = values.filter((v) => v !== null);
+  if (present.length === 0) return 'null';
+  if (present.every((v) => typeof v === 'number')) return present.every(Number.isInteger) ? 'i64' : 'f64';
+  return 'str';
+}
+
+function failure(message: string): ScratchResult {
+  const table = /no such table: (.+)/.exec(message);
+  if (table) return { ok: false, error: { error_type: 'NoSuchTableException', error_value: table[1]! } };
+  const column = /no such column: (.+)/.exec(message);
+  if (column) return { ok: false, error: { error_type: 'NoSuchColumnException', error_value: column[1]! } };
+  return { ok: false, error: { error_type: 'QueryError', error_value: message } };
+}
+
+/** Reads one side of a data diff from `tables`. */
+export function readScratch(tables: ScratchTable[], read: ScratchRead, filter: string | null): ScratchResult {
+  const db = new Database(':memory:');
+  try {
+    load(db, tables);
+    let base: string;
+    if (read.kind === 'table') {
+      const wanted = read.path.join('.').toLowerCase();
+      const table = tables.find((t) => t.name.toLowerCase() === wanted);
+      if (!table)
+        return { ok: false, error: { error_type: 'NoSuchTableException', error_value: read.path.join('.') } };
+      base = `SELECT * FROM ${quote(table.name)}`;
+    } else base = read.sql.trim().replace(/;\s*$/, '');
+    const sql = filter === null || filter.trim() === '' ? base : `SELECT * FROM (${base}) WHERE ${filter}`;
+    let statement: Database.Statement;
+    try {
+      statement = db.prepare(sql);
+    } catch (e) {
+      return failure((e as Error).message);
+    }
+    if (!statement.reader || !statement.readonly)
+      return {
+        ok: false,
+        error: {
+          error_type: 'QueryError',
+          error_value: 'only read-only SELECT queries can run against a data source',
+        },
+      };
+    const declared = statement.columns();
+    const rows = statement.raw(true).all() as Cell[][];
+    const columns = declared.map((c, i) => ({
+      name: c.name,
+      dtype: dtypeOf(
+        c.type,
+        rows.map((r) => r[i] ?? null),
+      ),
+    }));
+    columns.forEach((c, i) => {
+      if (c.dtype === 'bool') for (const r of rows) if (r[i] !== null) r[i] = r[i] === 1;
+    });
+    return { ok: true, columns, rows };
+  } catch (e) {
+    return failure((e as Error).message);
+  } finally {
+    db.close();
+  }
+}
