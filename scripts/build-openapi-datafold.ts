@@ -21,7 +21,10 @@ interface MintlifyPage {
     };
     response: Record<
       string,
-      Record<string, { schemaArray: Json[]; description: string; examples?: Record<string, { value: unknown }> }>
+      Record<
+        string,
+        { schemaArray: Json[]; description: string; examples?: Record<string, { value: unknown }> }
+      >
     >;
   };
   components: { schemas: Record<string, Json> };
@@ -89,7 +92,8 @@ const addSchema = (name: string, schema: unknown, where: string) => {
 
 for (const [file, operationId] of PAGES) {
   const page = pageOf(file);
-  for (const [name, schema] of Object.entries(page.components.schemas)) addSchema(name, fixTuples(schema), file);
+  for (const [name, schema] of Object.entries(page.components.schemas))
+    addSchema(name, fixTuples(schema), file);
   const { path, method, request, response } = page.paths;
   const parameters = (['path', 'query'] as const).flatMap((where) =>
     Object.entries(request.parameters[where] ?? {}).map(([name, p]) => parameterOf(name, where, p)),
@@ -104,7 +108,10 @@ for (const [file, operationId] of PAGES) {
       content: { [mime]: { schema: { $ref: `#/components/schemas/${name}` } } },
     };
   }
-  paths[path] = { ...(paths[path] ?? {}), [method]: { tags: ['Data diffs'], summary: undefined, operationId, parameters, responses } };
+  paths[path] = {
+    ...(paths[path] ?? {}),
+    [method]: { tags: ['Data diffs'], summary: undefined, operationId, parameters, responses },
+  };
 }
 
 const ext = parse(readFileSync(new URL('../openapi/src/datafold-extensions.yaml', import.meta.url), 'utf8'), {
@@ -113,7 +120,10 @@ const ext = parse(readFileSync(new URL('../openapi/src/datafold-extensions.yaml'
 for (const [path, item] of Object.entries(ext.paths)) {
   for (const [method, op] of Object.entries(item)) {
     if (paths[path]?.[method] !== undefined) throw new Error(`extension redefines ${method} ${path}`);
-    paths[path] = { ...(paths[path] ?? {}), [method]: { ...op, parameters: ((op.parameters ?? []) as unknown[]).flat() } };
+    paths[path] = {
+      ...(paths[path] ?? {}),
+      [method]: { ...op, parameters: ((op.parameters ?? []) as unknown[]).flat() },
+    };
   }
 }
 for (const [name, schema] of Object.entries(ext.components.schemas)) {
@@ -149,4 +159,6 @@ const doc = {
   },
 };
 writeFileSync(new URL('../openapi/datafold.json', import.meta.url), JSON.stringify(doc, null, 2) + '\n');
-console.log(`openapi/datafold.json: ${Object.keys(paths).length} paths, ${Object.keys(schemas).length} schemas`);
+console.log(
+  `openapi/datafold.json: ${Object.keys(paths).length} paths, ${Object.keys(schemas).length} schemas`,
+);

@@ -1,6 +1,8 @@
-// Writes the generated fixture files (too large to commit): ox/large-table's 100,000-row CSVs.
+// Writes the generated fixture files: ox/large-table's 100,000-row CSVs (too large to commit) and the
+// Datafold data sources and records (see datafold-fixtures.ts).
 // Run by `npm ci` (the prepare script); rerunning only rewrites missing files.
 import { existsSync, writeFileSync } from 'node:fs';
+import { generateDatafoldFixtures } from './datafold-fixtures.js';
 import { generateTables } from './tables.js';
 
 const folder = new URL('../data/oxen/ox/large-table/', import.meta.url);
@@ -18,3 +20,5 @@ if (!existsSync(v1) || !existsSync(v2)) {
   writeFileSync(v2, changed);
   console.log(`generated ${v1.pathname} and rows-v2.csv`);
 }
+
+generateDatafoldFixtures(process.argv.includes('--force'));

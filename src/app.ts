@@ -2,56 +2,109 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
+import { datafoldNotFound, datafoldRoutes, sendDatafold } from './http/datafold/routes.js';
 import { routeNotFound } from './http/oxen/errors.js';
 import { oxenRoutes, sendOxenError } from './http/oxen/routes.js';
 import { createComputePool, type ComputeOptions } from './services/compute/pool.js';
+import { DatadiffService } from './services/datafold/datadiffs.js';
+import type { RecordShape } from './services/datafold/records.js';
+import { DataSourceService } from './services/datafold/sources.js';
 import { RepoService } from './services/oxen/repos.js';
 import { CompareStore } from './storage/compare-store.js';
+import { DatafoldStore } from './storage/datafold-store.js';
 import type { Db } from './storage/db.js';
-import { readOxenFixtures } from './storage/fixtures.js';
+import { readDatafoldFixtures, readOxenFixtures } from './storage/fixtures.js';
 import { OxenStore } from './storage/oxen-store.js';
 import { loadSpec, specFile, type Spec } from './spec/openapi.js';
 
+type DatafoldSettings = Pick<Config, 'datafoldKeys' | 'pollMs' | 'minPhaseMs' | 'jobTimeoutMs'>;
+export const DATAFOLD_DEFAULTS: DatafoldSettings = {
+  datafoldKeys: [],
+  pollMs: 3000,
+  minPhaseMs: 0,
+  jobTimeoutMs: 60_000,
+};
+
 export interface AppDeps {
-  config: Pick<Config, 'data' | 'logLevel'>;
+  config: Pick<Config, 'data' | 'logLevel'> & Partial<DatafoldSettings>;
   db: Db;
-  /** Compiled once per process when not given. */
-  spec?: Spec;
   /** Worker threads for the heavy diffs; closed with the app. */
   compute?: ComputeOptions;
 }
 
 let oxenSpec: Spec | undefined;
+let datafoldSpec: Spec | undefined;
+/** The specs are compiled once per process. */
 export function oxenSpecOnce(): Spec {
   return (oxenSpec ??= loadSpec(specFile('oxen.json'), 'oxen'));
+}
+export function datafoldSpecOnce(): Spec {
+  return (datafoldSpec ??= loadSpec(specFile('datafold.json'), 'datafold'));
+}
+
+/** The record fields, in order, with defaults: the seed's ApiDataDiffWithProgressState. */
+function recordShape(spec: Spec): RecordShape {
+  const schemas = (spec.document.components as { schemas: Record<string, { properties: object }> }).schemas;
+  const properties = schemas.ApiDataDiffWithProgressState!.properties as Record<
+    string,
+    { default?: unknown }
+  >;
+  return { fields: Object.entries(properties).map(([name, p]) => ({ name, default: p.default ?? null })) };
 }
 
 export interface App {
   app: FastifyInstance;
   repos: RepoService;
+  sources: DataSourceService;
+  datadiffs: DatadiffService;
 }
 
 /** Builds the app and loads the fixtures into an empty database. */
-export async function buildApp({ config, db, spec = oxenSpecOnce(), compute }: AppDeps): Promise<App> {
+export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
+  const settings = { ...DATAFOLD_DEFAULTS, ...config };
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 32 * 1024 * 1024,
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 4096 },
   });
+  const pool = createComputePool(compute);
+
   const store = new OxenStore(db);
   const repos = new RepoService(store, () => (config.data ? readOxenFixtures(config.data) : []));
   await repos.loadIfEmpty();
 
-  const pool = createComputePool(compute);
-  app.addHook('onClose', () => pool.close());
-  const deps = { store, compares: new CompareStore(db), compute: pool };
-  await app.register(oxenRoutes, { deps, spec });
-  await app.register(adminRoutes, { repos });
+  const dfSpec = datafoldSpecOnce();
+  const shape = recordShape(dfSpec);
+  const dfStore = new DatafoldStore(db);
+  const checkRecord = (record: Record<string, unknown>) => {
+    const validate = dfSpec.component('ApiDataDiffWithProgressState');
+    if (validate(record)) return null;
+    const e = validate.errors![0]!;
+    return `${e.instancePath.slice(1).replace(/\//g, '.') || 'record'} ${e.message ?? 'is invalid'}`;
+  };
+  const sources = new DataSourceService(dfStore, shape, checkRecord, () =>
+    config.data ? readDatafoldFixtures(config.data) : { sources: [], datadiffs: [] },
+  );
+  sources.loadIfEmpty();
+  const datadiffs = new DatadiffService(dfStore, pool, shape, settings, config.data);
+  datadiffs.resume();
+
+  app.addHook('onClose', async () => {
+    datadiffs.stopAll();
+    await pool.close();
+  });
+  await app.register(oxenRoutes, {
+    deps: { store, compares: new CompareStore(db), compute: pool },
+    spec: oxenSpecOnce(),
+  });
+  await app.register(datafoldRoutes, { datadiffs, spec: dfSpec, keys: settings.datafoldKeys });
+  await app.register(adminRoutes, { repos, sources });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/_mock'))
       return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });
+    if (req.url.startsWith('/api/v1/')) return sendDatafold(reply, datafoldNotFound(req.url));
     // oxen-server's default service answers every unmatched route or method the same way.
     return sendOxenError(reply, routeNotFound());
   });
-  return { app, repos };
+  return { app, repos, sources, datadiffs };
 }

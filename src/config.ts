@@ -10,6 +10,14 @@ export interface Config {
   data: string;
   db: string;
   logLevel: string;
+  /** Datafold API keys; when any is set, requests need `Authorization: Key <key>`. */
+  datafoldKeys: string[];
+  /** How long GET /api/v1/datadiffs/{id}?poll waits for a job to end. */
+  pollMs: number;
+  /** The least time each phase of a Datafold job lasts (to watch it progress). */
+  minPhaseMs: number;
+  /** A Datafold job running longer fails with a TimeoutError. */
+  jobTimeoutMs: number;
 }
 
 /** The bundled data/ folder, found from src/ (tests) or dist/src/ (the built server). */
@@ -39,18 +47,34 @@ const FLAGS = {
     help: 'fatal, error, warn, info, debug, trace or silent',
     default: 'warn',
   },
+  'datafold-key': {
+    env: 'DIFFMOCK_DATAFOLD_KEYS',
+    help: 'Datafold API key to require (repeatable; env: comma-separated); none = no auth',
+    default: '',
+  },
+  'poll-ms': { env: 'DIFFMOCK_POLL_MS', help: 'longest wait of a datadiff GET with ?poll', default: '3000' },
+  'min-phase-ms': {
+    env: 'DIFFMOCK_MIN_PHASE_MS',
+    help: 'least time per datadiff job phase (waiting, processing)',
+    default: '0',
+  },
+  'job-timeout-ms': {
+    env: 'DIFFMOCK_JOB_TIMEOUT_MS',
+    help: 'datadiff jobs running longer fail with TimeoutError',
+    default: '60000',
+  },
 } as const;
 
 export function usage(): string {
   const rows = Object.entries(FLAGS).map(
-    ([flag, f]) => `  --${flag.padEnd(10)} ${f.env.padEnd(14)} ${f.help} (default ${f.default})`,
+    ([flag, f]) => `  --${flag.padEnd(15)} ${f.env.padEnd(24)} ${f.help} (default ${f.default || 'none'})`,
   );
   return [
     'Usage: diffmock [options]',
     '',
-    '  flag         env var',
+    '  flag              env var',
     ...rows,
-    '  --help                      this text',
+    '  --help            this text',
   ].join('\n');
 }
 
@@ -63,14 +87,36 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
       data: { type: 'string' },
       db: { type: 'string' },
       'log-level': { type: 'string' },
+      'datafold-key': { type: 'string', multiple: true },
+      'poll-ms': { type: 'string' },
+      'min-phase-ms': { type: 'string' },
+      'job-timeout-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
   });
   if (values.help) return 'help';
-  const get = (flag: keyof typeof FLAGS) => values[flag] ?? env[FLAGS[flag].env] ?? FLAGS[flag].default;
+  type Single = Exclude<keyof typeof FLAGS, 'datafold-key'>;
+  const get = (flag: Single) => values[flag] ?? env[FLAGS[flag].env] ?? FLAGS[flag].default;
   const port = Number(get('port'));
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port: '${get('port')}' is not a port number`);
-  return { port, host: get('host'), data: get('data'), db: get('db'), logLevel: get('log-level') };
+  const ms = (flag: Single) => {
+    const n = Number(get(flag));
+    if (!Number.isInteger(n) || n < 0)
+      throw new ConfigError(`--${flag}: '${get(flag)}' is not a number of milliseconds`);
+    return n;
+  };
+  const keys = values['datafold-key'] ?? (env.DIFFMOCK_DATAFOLD_KEYS ?? '').split(',');
+  return {
+    port,
+    host: get('host'),
+    data: get('data'),
+    db: get('db'),
+    logLevel: get('log-level'),
+    datafoldKeys: keys.map((k) => k.trim()).filter((k) => k !== ''),
+    pollMs: ms('poll-ms'),
+    minPhaseMs: ms('min-phase-ms'),
+    jobTimeoutMs: ms('job-timeout-ms'),
+  };
 }

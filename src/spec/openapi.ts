@@ -18,6 +18,8 @@ export interface Operation {
 export interface Spec {
   document: Json;
   operations: Map<string, Operation>;
+  /** A validator for a schema of components/schemas, compiled on first use. */
+  component(name: string): ValidateFunction;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -76,7 +78,16 @@ export function loadSpec(file: URL | string, id: string): Spec {
       });
     }
   }
-  return { document, operations };
+  const components = new Map<string, ValidateFunction>();
+  const component = (name: string) => {
+    let validate = components.get(name);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `${id}${pointer('components', 'schemas', name)}` });
+      components.set(name, validate);
+    }
+    return validate;
+  };
+  return { document, operations, component };
 }
 
 /** The project's openapi/ folder, found from src/spec (tests) or dist/src/spec (the built server). */

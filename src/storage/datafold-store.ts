@@ -1,6 +1,7 @@
 // Datafold data sources (their tables as JSON) and data diff records. Records are kept as the JSON the
 // API answers with; list filters and sorting use the generated columns of datafold-fields.ts.
 import type { Db } from './db.js';
+export { SORT_FIELDS } from './datafold-fields.js';
 import { columnOf, SORT_FIELDS } from './datafold-fields.js';
 
 export interface SourceRow {
@@ -135,6 +136,10 @@ export class DatafoldStore {
         summaryResults: row.summary_results === null ? null : (JSON.parse(row.summary_results) as Json),
       }
     );
+  }
+
+  hasDatadiffs(): boolean {
+    return this.db.prepare('SELECT 1 FROM df_datadiffs LIMIT 1').get() !== undefined;
   }
 
   /** Ids of records that were waiting or processing (to resume after a restart). */

@@ -37,3 +37,32 @@ export function readOxenFixtures(dataDir: string): FixtureDocument[] {
   }
   return out;
 }
+
+export interface DatafoldFixtures {
+  /** data/datafold/sources/*.json: data source documents, their files read from data/datafold. */
+  sources: FixtureDocument[];
+  /** data/datafold/datadiffs.json: historical records. */
+  datadiffs: unknown[];
+}
+
+export function readDatafoldFixtures(dataDir: string): DatafoldFixtures {
+  const root = resolve(dataDir, 'datafold');
+  const sourcesDir = join(root, 'sources');
+  const readBeside = (path: string) => {
+    const file = resolve(root, path);
+    if (!file.startsWith(root + sep) || !existsSync(file)) return undefined;
+    return readFileSync(file);
+  };
+  const sources = existsSync(sourcesDir)
+    ? readdirSync(sourcesDir)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .map((name) => {
+          const source = join(sourcesDir, name);
+          return { source, doc: JSON.parse(readFileSync(source, 'utf8')) as unknown, readBeside };
+        })
+    : [];
+  const records = join(root, 'datadiffs.json');
+  const datadiffs = existsSync(records) ? (JSON.parse(readFileSync(records, 'utf8')) as unknown[]) : [];
+  return { sources, datadiffs };
+}

@@ -60,6 +60,22 @@ function dtypeOf(declared: string | null, values: Cell[]): Dtype {
   return 'str';
 }
 
+/** All rows of a statement as arrays, with each column's dtype; BOOLEAN columns read as true/false. */
+function rowsOf(statement: Database.Statement): ScratchResult {
+  const rows = statement.raw(true).all() as Cell[][];
+  const columns = statement.columns().map((c, i) => ({
+    name: c.name,
+    dtype: dtypeOf(
+      c.type,
+      rows.map((r) => r[i] ?? null),
+    ),
+  }));
+  columns.forEach((c, i) => {
+    if (c.dtype === 'bool') for (const r of rows) if (r[i] !== null) r[i] = r[i] === 1;
+  });
+  return { ok: true, columns, rows };
+}
+
 function failure(message: string): ScratchResult {
   const table = /no such table: (.+)/.exec(message);
   if (table) return { ok: false, error: { error_type: 'NoSuchTableException', error_value: table[1]! } };
@@ -96,19 +112,24 @@ export function readScratch(tables: ScratchTable[], read: ScratchRead, filter: s
           error_value: 'only read-only SELECT queries can run against a data source',
         },
       };
-    const declared = statement.columns();
-    const rows = statement.raw(true).all() as Cell[][];
-    const columns = declared.map((c, i) => ({
-      name: c.name,
-      dtype: dtypeOf(
-        c.type,
-        rows.map((r) => r[i] ?? null),
-      ),
-    }));
-    columns.forEach((c, i) => {
-      if (c.dtype === 'bool') for (const r of rows) if (r[i] !== null) r[i] = r[i] === 1;
-    });
-    return { ok: true, columns, rows };
+    return rowsOf(statement);
+  } catch (e) {
+    return failure((e as Error).message);
+  } finally {
+    db.close();
+  }
+}
+
+/** A table of a SQLite database file (given as its bytes), with dtypes from the declared types. */
+export function readSqliteTable(bytes: Buffer, table: string): ScratchResult {
+  let db: Database.Database;
+  try {
+    db = new Database(bytes, { readonly: true });
+  } catch (e) {
+    return failure((e as Error).message);
+  }
+  try {
+    return rowsOf(db.prepare(`SELECT * FROM ${quote(table)}`));
   } catch (e) {
     return failure((e as Error).message);
   } finally {

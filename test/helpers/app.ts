@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { buildApp, oxenSpecOnce, type App } from '../../src/app.js';
+import { buildApp, datafoldSpecOnce, oxenSpecOnce, type App, type AppDeps } from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/db.js';
 
@@ -8,8 +8,11 @@ export const REPO = '/api/repos/ox/compare-datasets';
 export const COMPARE = `${REPO}/compare`;
 
 /** An app on a fresh in-memory database with the bundled fixtures (or none). */
-export async function build(data: string = BUNDLED_DATA): Promise<App> {
-  return buildApp({ config: { data, logLevel: 'silent' }, db: openDatabase(':memory:') });
+export async function build(
+  data: string = BUNDLED_DATA,
+  config: Omit<AppDeps['config'], 'data' | 'logLevel'> = {},
+): Promise<App> {
+  return buildApp({ config: { data, logLevel: 'silent', ...config }, db: openDatabase(':memory:') });
 }
 
 /**
@@ -19,22 +22,24 @@ export async function build(data: string = BUNDLED_DATA): Promise<App> {
 export async function call(
   app: App,
   operationId: string,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
   url: string,
   payload?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse & { body: string; json: any }> {
   const res = await app.app.inject({
     method,
     url,
+    headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
     ...(payload !== undefined && {
       payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
-      headers: { 'content-type': 'application/json' },
     }),
   });
   let json: unknown;
-  if (String(res.headers['content-type']).startsWith('application/json')) {
+  // application/json, and the RFC 7807 application/problem+json of Datafold's errors.
+  if (/^application\/(problem\+)?json/.test(String(res.headers['content-type']))) {
     json = JSON.parse(res.body);
-    const op = oxenSpecOnce().operations.get(operationId);
+    const op = oxenSpecOnce().operations.get(operationId) ?? datafoldSpecOnce().operations.get(operationId);
     expect(op, `operation ${operationId}`).toBeDefined();
     const validate = op!.responses.get(String(res.statusCode));
     expect(validate, `${operationId} declares a JSON ${res.statusCode}`).toBeDefined();

@@ -1,19 +1,34 @@
 // The mock's own controls under the reserved /_mock prefix. Errors here are plain {"error": "..."}.
 import type { FastifyInstance } from 'fastify';
-import { DocumentError } from '../../services/oxen/repo-document.js';
+import { DocumentError } from '../../services/document-error.js';
+import type { DataSourceService } from '../../services/datafold/sources.js';
 import type { RepoService } from '../../services/oxen/repos.js';
 
 export interface AdminRoutesOptions {
   repos: RepoService;
+  sources: DataSourceService;
 }
 
-export async function adminRoutes(app: FastifyInstance, { repos }: AdminRoutesOptions): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  { repos, sources }: AdminRoutesOptions,
+): Promise<void> {
   app.get('/_mock/health', async () => ({ status: 'ok' }));
 
   app.post('/_mock/reset', async () => {
     await repos.reset();
+    sources.reset();
     return { status: 'ok' };
   });
+
+  // Datafold: a data source document (201; replaces the same id) and historical records (201).
+  app.post('/_mock/datafold/data_sources', async (req, reply) =>
+    reply.code(201).send(sources.register(req.body)),
+  );
+  app.get('/_mock/datafold/data_sources', async () => sources.list());
+  app.post('/_mock/datafold/datadiffs', async (req, reply) =>
+    reply.code(201).send({ ids: sources.seed(req.body) }),
+  );
 
   app.post('/_mock/oxen/repos', async (req, reply) => reply.code(201).send(await repos.createRepo(req.body)));
 

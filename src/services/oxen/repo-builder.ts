@@ -3,7 +3,8 @@
 import { classifyFile, type FileClass } from '../../engine/classify.js';
 import { hashHex, hashHex32 } from '../../engine/hash.js';
 import type { DirRow, FileRow, RepoData } from '../../storage/oxen-store.js';
-import { DocumentError, type FileContent, type RepoDoc } from './repo-document.js';
+import { DocumentError } from '../document-error.js';
+import type { FileContent, RepoDoc } from './repo-document.js';
 
 /** Reads a file named by `{"path": ...}`; undefined when there is no such file. */
 export type ReadBeside = (path: string) => Uint8Array | undefined;

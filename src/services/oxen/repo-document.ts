@@ -1,5 +1,6 @@
 // The repository document (issue #2): one JSON shape for data/oxen/<ns>/<repo>/repo.json and for
 // POST /_mock/oxen/repos. Validation names the first bad field, so a 400 says what to fix.
+import { DocumentError } from '../document-error.js';
 
 export type FileContent = string | { base64: string } | { path: string };
 
@@ -20,8 +21,6 @@ export interface RepoDoc {
   name: string;
   commits: CommitDoc[];
 }
-
-export class DocumentError extends Error {}
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 

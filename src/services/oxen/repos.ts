@@ -1,7 +1,8 @@
 // Creating, replacing and deleting fixture repositories, and restoring the bundled ones.
 import type { OxenStore, RepoData } from '../../storage/oxen-store.js';
 import { buildRepoData, describeRepo, type ReadBeside } from './repo-builder.js';
-import { DocumentError, parseRepoDoc } from './repo-document.js';
+import { DocumentError } from '../document-error.js';
+import { parseRepoDoc } from './repo-document.js';
 
 export interface FixtureSource {
   source: string;

@@ -1,0 +1,53 @@
+// The one place that turns the Datafold error catalogue into the vendor's bodies: FastAPI's 422
+// `{"detail": [...]}`, and RFC 7807 problems (reference §3.2) for what the OpenAPI leaves undocumented.
+import { randomBytes } from 'node:crypto';
+import type { DatafoldErrorKind } from '../../services/datafold/errors.js';
+
+export interface DatafoldReply {
+  statusCode: number;
+  contentType: string;
+  body: unknown;
+}
+
+let counter = 0;
+
+/** An opaque instance id shaped like Datafold's: `<time>/<random>/<n>`. */
+function instance(): string {
+  return `${new Date().toISOString().replace('Z', '000Z')}/${randomBytes(4).toString('hex')}/${++counter}`;
+}
+
+function problem(status: number, type: string, title: string, detail: string): DatafoldReply {
+  return {
+    statusCode: status,
+    contentType: 'application/problem+json',
+    body: { type, title, status, detail, instance: instance() },
+  };
+}
+
+export function datafoldErrorReply(e: DatafoldErrorKind): DatafoldReply {
+  switch (e.kind) {
+    case 'validation':
+      return { statusCode: 422, contentType: 'application/json', body: { detail: e.items } };
+    case 'not-found':
+      return problem(404, '/errors/not-found', 'Not found', `Data diff with id=${e.id} does not exist`);
+    case 'unauthorized':
+      return problem(
+        401,
+        '/errors/unauthorized',
+        'Authentication required',
+        "Send your API key in the Authorization header: 'Key <api-key>'",
+      );
+  }
+}
+
+/** Starlette's answers for a route that does not exist, or exists for other methods. */
+export const starletteNotFound = (): DatafoldReply => ({
+  statusCode: 404,
+  contentType: 'application/json',
+  body: { detail: 'Not Found' },
+});
+export const starletteMethodNotAllowed = (): DatafoldReply => ({
+  statusCode: 405,
+  contentType: 'application/json',
+  body: { detail: 'Method Not Allowed' },
+});
