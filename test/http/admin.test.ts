@@ -108,4 +108,82 @@ describe('admin API', () => {
     expect((await call(empty, 'entries_real', 'GET', `${COMPARE}/entries/main..main`)).statusCode).toBe(404);
     await empty.app.close();
   });
+
+  it.each([
+    ['a missing name', { id: 3, tables: {} }, 'name must be a non-empty string'],
+    [
+      'a table without data',
+      { id: 3, name: 'w', tables: { T: {} } },
+      'tables["T"] must have "csv", "path" or "sqlite"',
+    ],
+    [
+      'a CSV with a repeated column',
+      { id: 3, name: 'w', tables: { T: { csv: 'a,a\n1,2\n' } } },
+      "column with name 'a'",
+    ],
+    [
+      'a path outside data/datafold',
+      { id: 3, name: 'w', tables: { T: { path: '../../package.json' } } },
+      'no file',
+    ],
+  ])('refuses a data source document with %s', async (_n, doc, message) => {
+    const res = await app.app.inject({ method: 'POST', url: '/_mock/datafold/data_sources', payload: doc });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error).toContain(message);
+  });
+
+  it('registers data sources and seeds historical records that the list then shows', async () => {
+    const created = await app.app.inject({
+      method: 'POST',
+      url: '/_mock/datafold/data_sources',
+      payload: { id: 7, name: 'warehouse', tables: { 'DB.SCHEMA.ORDERS': { csv: 'id,v\n1,2\n' } } },
+    });
+    expect([created.statusCode, JSON.parse(created.body)]).toEqual([
+      201,
+      { id: 7, name: 'warehouse', tables: ['DB.SCHEMA.ORDERS'] },
+    ]);
+    const sources = await app.app.inject({ method: 'GET', url: '/_mock/datafold/data_sources' });
+    expect(JSON.parse(sources.body).map((s: any) => s.id)).toEqual([1, 2, 7]);
+    const seeded = await app.app.inject({
+      method: 'POST',
+      url: '/_mock/datafold/datadiffs',
+      payload: [
+        {
+          data_source1_id: 7,
+          data_source2_id: 7,
+          pk_columns: ['id'],
+          created_at: '2025-01-02T03:04:05Z',
+          result: 'identical',
+        },
+        {
+          id: 5000,
+          data_source1_id: 7,
+          data_source2_id: 1,
+          pk_columns: ['id'],
+          status: 'failed',
+          result: 'error',
+        },
+      ],
+    });
+    expect(seeded.statusCode).toBe(201);
+    const [first, second] = JSON.parse(seeded.body).ids;
+    expect(second).toBe(5000);
+    const got = await call(app, 'get_datadiff', 'GET', `/api/v1/datadiffs/${first}`);
+    expect(got.json).toMatchObject({
+      created_at: '2025-01-02T03:04:05.000000+00:00',
+      kind: 'in_db',
+      status: 'done',
+    });
+    const listed = await call(app, 'list_datadiffs', 'GET', '/api/v1/datadiffs?created_at=2025-01-02');
+    expect(listed.json.results.map((r: any) => r.id)).toEqual([first]);
+    const bad = await app.app.inject({
+      method: 'POST',
+      url: '/_mock/datafold/datadiffs',
+      payload: { data_source1_id: 1, data_source2_id: 1, pk_columns: ['id'], status: 'finished' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body).error).toContain('status');
+    await app.app.inject({ method: 'POST', url: '/_mock/reset' });
+    expect((await call(app, 'get_datadiff', 'GET', '/api/v1/datadiffs/5000')).statusCode).toBe(404);
+  });
 });

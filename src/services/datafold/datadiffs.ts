@@ -4,7 +4,7 @@
 // so that a frontend sees the progression. Jobs left unfinished by a stop are run again at start.
 import { EventEmitter } from 'node:events';
 import { resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatadiffOptions, DatadiffOutcome, Tolerance } from '../../engine/datadiff.js';
 import type { DatafoldStore, Json } from '../../storage/datafold-store.js';
@@ -50,8 +50,12 @@ export class DatadiffService {
     const now = isoNow();
     const sameSource = body.data_source1_id === body.data_source2_id && !body.file1 && !body.file2;
     const kind = sameSource ? 'in_db' : 'cross_db';
+    const files: Json = {};
+    for (const side of [1, 2] as const)
+      if (body[`file${side}`] != null) files[`file${side}`] = pathToFileURL(this.filePath(body, side)).href;
     const record = completeRecord(this.shape, {
       ...body,
+      ...files,
       include_columns: body.include_columns ?? [],
       exclude_columns: body.exclude_columns ?? [],
       algorithm: body.algorithm ?? (kind === 'in_db' ? 'join' : 'fetch_and_join'),
