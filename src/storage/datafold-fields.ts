@@ -3,7 +3,7 @@
 // may carry (user_name, ci_type, …) that the record schema has no place for. Each becomes an indexed
 // generated column of df_datadiffs, so list filters, sorting and paging run in SQL.
 
-export type FieldKind = 'int' | 'number' | 'string' | 'bool' | 'date' | 'list' | 'enum';
+export type FieldKind = 'int' | 'number' | 'string' | 'bool' | 'date' | 'list' | 'path' | 'enum';
 
 export interface SortField {
   /** JSON path in the record, or in the hidden fields when `hidden`. */
@@ -39,8 +39,8 @@ export const SORT_FIELDS: Record<string, SortField> = {
   user_name: f('$.user_name', 'string', { hidden: true }),
   data_source1_id: f('$.data_source1_id', 'int'),
   data_source2_id: f('$.data_source2_id', 'int'),
-  table1: f('$.table1', 'list'),
-  table2: f('$.table2', 'list'),
+  table1: f('$.table1', 'path'),
+  table2: f('$.table2', 'path'),
   query1: f('$.query1', 'string'),
   query2: f('$.query2', 'string'),
   pk_columns: f('$.pk_columns', 'list'),
@@ -91,10 +91,15 @@ export const columnOf = (name: string): string => `f_${name.replace(/\W/g, '_')}
 
 /** df_datadiffs with one indexed, generated column per sort field. Idempotent. */
 export function datadiffsDdl(): string {
-  const generated = Object.entries(SORT_FIELDS).map(
-    ([name, field]) =>
-      `  ${columnOf(name)} GENERATED ALWAYS AS (json_extract(${field.hidden ? 'hidden' : 'record'}, '${field.path}')) VIRTUAL`,
-  );
+  const generated = Object.entries(SORT_FIELDS).map(([name, field]) => {
+    const value = `json_extract(${field.hidden ? 'hidden' : 'record'}, '${field.path}')`;
+    // A table path ["DB","S","T"] is kept as the lower-case text db.s.t, so it can be indexed.
+    const expression =
+      field.kind === 'path'
+        ? `lower(replace(replace(replace(${value}, '","', '.'), '["', ''), '"]', ''))`
+        : value;
+    return `  ${columnOf(name)} GENERATED ALWAYS AS (${expression}) VIRTUAL`;
+  });
   const indexes = Object.keys(SORT_FIELDS)
     .filter((name) => name !== 'id')
     .map(

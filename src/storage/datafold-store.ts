@@ -24,7 +24,9 @@ export interface StoredDatadiff {
 export type Match =
   | { op: 'eq'; value: string | number | null }
   | { op: 'range'; from?: string; to?: string }
-  | { op: 'element'; value: string };
+  | { op: 'element'; value: string }
+  /** A table path, matched case-insensitively as its segments joined by '.'. */
+  | { op: 'path'; value: string };
 
 export interface ListQuery {
   /** Conditions on sort fields: alternatives of one field are OR-ed, fields are AND-ed. */
@@ -116,9 +118,12 @@ export class DatafoldStore {
 
   /** Many records in one transaction (fixtures and the admin API). */
   insertDatadiffs(items: Array<{ record: Json; hidden?: Json; summaryResults?: Json | null }>): number[] {
-    return this.db.transaction(() =>
+    const ids = this.db.transaction(() =>
       items.map((i) => this.insertDatadiff(i.record, i.hidden ?? {}, i.summaryResults ?? null)),
     )();
+    // After a bulk load, fresh statistics let the planner pick the narrowest index for a filter.
+    if (items.length >= 1000) this.db.exec('ANALYZE df_datadiffs');
+    return ids;
   }
 
   updateRecord(id: number, record: Json, summaryResults?: Json | null): void {
@@ -170,9 +175,12 @@ export class DatafoldStore {
           }
           return parts.length ? `(${parts.join(' AND ')})` : '1';
         }
-        params.push(m.value, m.value);
-        // A list matches one of its items, or its items joined by '.' (table paths), ignoring case.
-        return `(EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?) OR lower(coalesce((SELECT group_concat(value, '.') FROM json_each(${col})), '')) = lower(?))`;
+        if (m.op === 'path') {
+          params.push(m.value.toLowerCase());
+          return `${col} = ?`;
+        }
+        params.push(m.value);
+        return `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?)`;
       });
       return `(${alternatives.join(' OR ')})`;
     });

@@ -141,6 +141,9 @@ export function readListQuery(query: Query): ListQuery {
         case 'list':
           anyOf.push({ op: 'element', value: text });
           break;
+        case 'path':
+          anyOf.push({ op: 'path', value: text });
+          break;
         default:
           anyOf.push({ op: 'eq', value: text });
       }

@@ -1,0 +1,109 @@
+// Benchmarks of the Datafold API, in-process. Prints one table.
+// Run: npm run bench  (BENCH_RECORDS and BENCH_DIFF_ROWS change the sizes; defaults 100,000 and 1,000,000)
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { buildApp } from '../src/app.js';
+import { openDatabase } from '../src/storage/db.js';
+import { mulberry32 } from '../scripts/tables.js';
+
+const rows: Array<[string, string]> = [];
+const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
+  const start = performance.now();
+  const out = await fn();
+  return [out, performance.now() - start];
+};
+
+async function main(): Promise<void> {
+  const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
+  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+    const res = await app.app.inject({ method, url, ...(payload && { payload }) });
+    if (res.statusCode !== 200 && res.statusCode !== 201)
+      throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return JSON.parse(res.body) as Record<string, unknown>;
+  };
+
+  // A list over N seeded records.
+  const n = Number(process.env.BENCH_RECORDS ?? 100_000);
+  const rand = mulberry32(3);
+  const statuses = ['done', 'done', 'done', 'failed', 'cancelled'];
+  const records = Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    data_source1_id: 1 + (i % 3),
+    data_source2_id: 2,
+    pk_columns: ['id'],
+    table1: ['DB', 'S', `T${i % 50}`],
+    status: statuses[i % statuses.length],
+    result: i % 5 < 3 ? (i % 2 ? 'different' : 'identical') : 'error',
+    created_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(rand() * 365 * 86_400_000)).toISOString(),
+    diff_stats:
+      i % 5 < 3 ? { version: '1', match_ratio: Math.round(rand() * 1e6) / 1e6, diff_pks: rand() } : null,
+  }));
+  const [, seedMs] = await time(() => app.sources.seed(records));
+  rows.push([`seed ${n.toLocaleString()} records (50 indexed sort fields)`, `${seedMs.toFixed(0)} ms`]);
+  const queries: Array<[string, string]> = [
+    ['list, default (id asc), page 1', ''],
+    ['list, last page', `page=${Math.ceil(n / 100)}`],
+    [
+      'list, status=done,failed & created_at month',
+      'status=done,failed&created_at=2025-03-01%3C%3C2025-03-31',
+    ],
+    ['list, sort by stats.match_ratio desc', 'order_by=stats.match_ratio&sort_order=desc'],
+    ['list, table1=DB.S.T7, sort by created_at', 'table1=DB.S.T7&order_by=created_at'],
+  ];
+  for (const [label, query] of queries) {
+    const runs = 20;
+    let count = 0;
+    const [, ms] = await time(async () => {
+      for (let i = 0; i < runs; i++)
+        count = (await inject('GET', `/api/v1/datadiffs?${query}`)).count as number;
+    });
+    rows.push([
+      `${label} (${count.toLocaleString()} match, mean of ${runs})`,
+      `${(ms / runs).toFixed(1)} ms`,
+    ]);
+  }
+
+  // A data diff of M rows x 6 columns between two data sources, 1% of values changed.
+  const m = Number(process.env.BENCH_DIFF_ROWS ?? 1_000_000);
+  const lines = ['id,a,b,c,d,e'];
+  const changed = ['id,a,b,c,d,e'];
+  for (let i = 0; i < m; i++) {
+    const row = [i, i % 97, (i * 7) % 1000, `s${i % 13}`, (i % 1000) / 10, i % 2 ? 'x' : 'y'];
+    lines.push(row.join(','));
+    if (i % 100 === 0) row[2] = -1;
+    changed.push(row.join(','));
+  }
+  const [, registerMs] = await time(() => {
+    app.sources.register({ id: 1, name: 'prod', tables: { 'DB.S.BIG': { csv: lines.join('\n') } } });
+    app.sources.register({ id: 2, name: 'dev', tables: { 'DB.S.BIG': { csv: changed.join('\n') } } });
+  });
+  rows.push([`register two ${m.toLocaleString()}-row tables (admin service)`, `${registerMs.toFixed(0)} ms`]);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const [done, diffMs] = await time(async () => {
+    const created = await inject('POST', '/api/v1/datadiffs', {
+      data_source1_id: 1,
+      data_source2_id: 2,
+      table1: ['DB', 'S', 'BIG'],
+      table2: ['DB', 'S', 'BIG'],
+      pk_columns: ['id'],
+    });
+    let record = created;
+    while (!['done', 'failed'].includes(record.status as string))
+      record = await inject('GET', `/api/v1/datadiffs/${created.id}?poll`);
+    return record;
+  });
+  loop.disable();
+  const stats = done.diff_stats as { diff_rows_count: number } | null;
+  rows.push([
+    `data diff, ${m.toLocaleString()} rows x 6 cols, create to done`,
+    `${diffMs.toFixed(0)} ms (${done.status}, ${stats?.diff_rows_count} rows differ)`,
+  ]);
+  rows.push(['longest event-loop stall during that diff', `${(loop.max / 1e6).toFixed(0)} ms`]);
+  await app.app.close();
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+}
+
+void main();
