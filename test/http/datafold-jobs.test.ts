@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, datafoldSpecOnce, type App } from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/db.js';
+import { datadiffProcessCount } from '../../src/services/compute/job-process.js';
 import { build, call } from '../helpers/app.js';
 
 // Data diff jobs end to end: numbers checked by hand on small tables registered through the admin
@@ -198,6 +199,9 @@ describe('creating and running a data diff', () => {
       `${DIFFS}/${json.id}/summary_results`,
     );
     expect(results.json.error.error_type).toBe('TimeoutError');
+    // The query's process was killed, not left spinning in SQLite.
+    for (let i = 0; i < 50 && datadiffProcessCount() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(datadiffProcessCount()).toBe(0);
   });
 
   it('diffs CSV files under the data directory with their options', async () => {

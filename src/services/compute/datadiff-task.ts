@@ -15,6 +15,8 @@ export interface CsvFileRead {
   kind: 'file';
   /** Absolute path, already checked to lie under the data directory. */
   file: string;
+  /** `csv`, `excel` or `parquet`; only CSV is read. */
+  fileType: string;
   delimiter: string | null;
   skipHeadRows: number;
   skipTailRows: number;
@@ -39,6 +41,14 @@ type SideResult =
 function readFile(
   read: CsvFileRead,
 ): { ok: true; table: ScratchTable } | { ok: false; error: { error_type: string; error_value: string } } {
+  if (read.fileType !== 'csv')
+    return {
+      ok: false,
+      error: {
+        error_type: 'UnsupportedFileType',
+        error_value: `${read.fileType} files are not read by diffmock`,
+      },
+    };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(read.file);

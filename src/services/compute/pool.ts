@@ -8,6 +8,7 @@ import type { Paging, TabularDiffView } from '../../engine/tabular-diff.js';
 import type { LineDiff } from '../../engine/text-diff.js';
 import type { DatadiffOutcome } from '../../engine/datadiff.js';
 import type { DatadiffTask } from './datadiff-task.js';
+import { killDatadiffProcesses, runDatadiffProcess } from './job-process.js';
 import {
   keyedDiffTask,
   tableDiffTask,
@@ -28,7 +29,7 @@ export interface ComputePool {
   diffText(before: Uint8Array | null, after: Uint8Array | null): Promise<LineDiff[] | null>;
   diffTables(base: FrameSource | null, head: FrameSource | null, paging: Paging): Promise<TabularDiffView>;
   diffKeyed(left: FrameSource, right: FrameSource, params: CompareParams): Promise<KeyedOutcome>;
-  /** Always in a worker, whatever its size: `signal` ends the worker, and so a runaway query. */
+  /** Always in a child process of its own, whatever its size: `signal` kills it, runaway query and all. */
   diffDatasets(task: DatadiffTask, signal: AbortSignal): Promise<DatadiffOutcome>;
   close(): Promise<void>;
 }
@@ -79,9 +80,9 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       run({ kind: 'keyed-diff', left, right, params }, [left.bytes, right.bytes], () =>
         keyedDiffTask(left, right, params),
       ),
-    diffDatasets: (task, signal) =>
-      workers().run({ kind: 'datadiff', task } satisfies ComputeTask, { signal }) as Promise<DatadiffOutcome>,
+    diffDatasets: runDatadiffProcess,
     close: async () => {
+      killDatadiffProcesses();
       await pool?.destroy();
       pool = undefined;
     },

@@ -5,7 +5,6 @@ import { decodeUtf8 } from '../../engine/utf8.js';
 import { readFrame } from '../../engine/read-frame.js';
 import { diffTables, type Paging, type TabularDiffView } from '../../engine/tabular-diff.js';
 import { diffText, type LineDiff } from '../../engine/text-diff.js';
-import { datadiffTask, type DatadiffTask } from './datadiff-task.js';
 
 /** A tabular file's bytes and the extension that picks its reader. */
 export interface FrameSource {
@@ -14,7 +13,6 @@ export interface FrameSource {
 }
 
 export type ComputeTask =
-  | { kind: 'datadiff'; task: DatadiffTask }
   | { kind: 'text-diff'; before: Uint8Array | null; after: Uint8Array | null }
   | { kind: 'table-diff'; base: FrameSource | null; head: FrameSource | null; paging: Paging }
   | { kind: 'keyed-diff'; left: FrameSource; right: FrameSource; params: CompareParams };
@@ -72,8 +70,6 @@ export function runTask(task: ComputeTask): unknown {
       return tableDiffTask(task.base, task.head, task.paging);
     case 'keyed-diff':
       return keyedDiffTask(task.left, task.right, task.params);
-    case 'datadiff':
-      return datadiffTask(task.task);
   }
 }
 

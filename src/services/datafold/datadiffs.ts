@@ -32,6 +32,8 @@ type Side = 1 | 2;
 export class DatadiffService {
   private readonly events = new EventEmitter();
   private readonly running = new Map<number, AbortController>();
+  /** Set on shutdown: no job starts or writes after it (unfinished ones resume at the next start). */
+  private stopped = false;
 
   constructor(
     private readonly store: DatafoldStore,
@@ -183,7 +185,7 @@ export class DatadiffService {
         finished_at: now,
         updated_at: now,
       });
-      this.running.get(id)?.abort();
+      this.running.get(id)?.abort(new Error('cancelled'));
       this.events.emit(`end:${id}`);
     }
     return { id, status: this.require(id).status as string };
@@ -191,7 +193,8 @@ export class DatadiffService {
 
   /** Aborts running jobs (on shutdown); they are resumed at the next start. */
   stopAll(): void {
-    for (const controller of this.running.values()) controller.abort();
+    this.stopped = true;
+    for (const controller of this.running.values()) controller.abort(new Error('stopping'));
   }
 
   private require(id: number): Json {
@@ -246,6 +249,7 @@ export class DatadiffService {
       read: {
         kind: 'file',
         file: this.filePath(record, side),
+        fileType: (options.file_type as string | undefined) ?? 'csv',
         delimiter: (options.delimiter as string | null | undefined) ?? null,
         skipHeadRows: (options.skip_head_rows as number | null | undefined) ?? 0,
         skipTailRows: (options.skip_tail_rows as number | null | undefined) ?? 0,
@@ -280,6 +284,7 @@ export class DatadiffService {
 
   /** Saves `changes` unless the job was cancelled (or deleted) meanwhile; false then. */
   private advance(id: number, changes: Json, summaryResults?: Json): boolean {
+    if (this.stopped) return false;
     const stored = this.store.getDatadiff(id);
     if (!stored || stored.record.status === 'cancelled') return false;
     this.store.updateRecord(id, { ...stored.record, ...changes, updated_at: isoNow() }, summaryResults);
@@ -291,11 +296,15 @@ export class DatadiffService {
   }
 
   private async run(id: number): Promise<void> {
+    if (this.stopped) return;
     const start = performance.now();
     const controller = new AbortController();
+    const { signal } = controller;
     this.running.set(id, controller);
+    const pause = () => sleep(this.timing.minPhaseMs, undefined, { signal });
+    const elapsed = () => (performance.now() - start) / 1000;
     try {
-      await sleep(this.timing.minPhaseMs);
+      await pause();
       if (!this.advance(id, { status: 'processing', ...this.progress(0) })) return;
       const record = this.require(id);
       const task = {
@@ -303,32 +312,26 @@ export class DatadiffService {
         b: this.datasetSpec(record, 2),
         options: this.optionsOf(record),
       };
-      await sleep(this.timing.minPhaseMs);
+      await pause();
       if (!this.advance(id, this.progress(1))) return;
-      const timer = setTimeout(() => controller.abort(new Error('timeout')), this.timing.jobTimeoutMs);
+      // The time limit ends the compute only; cancellation and shutdown end the whole job.
+      const timeout = AbortSignal.timeout(this.timing.jobTimeoutMs);
       let outcome: DatadiffOutcome;
       try {
-        outcome = await this.compute.diffDatasets(task, controller.signal);
+        outcome = await this.compute.diffDatasets(task, AbortSignal.any([signal, timeout]));
       } catch (e) {
-        if (!controller.signal.aborted) throw e;
-        const timedOut = (controller.signal.reason as Error | undefined)?.message === 'timeout';
-        if (!timedOut) return; // cancelled, or the server is stopping
-        outcome = {
-          ok: false,
-          error: {
-            error_type: 'TimeoutError',
-            error_value: `The data diff ran longer than ${this.timing.jobTimeoutMs} ms`,
-          },
-        };
-      } finally {
-        clearTimeout(timer);
+        if (!timeout.aborted || signal.aborted) throw e;
+        const error_value = `The data diff ran longer than ${this.timing.jobTimeoutMs} ms`;
+        outcome = { ok: false, error: { error_type: 'TimeoutError', error_value } };
       }
       if (!this.advance(id, this.progress(2))) return;
-      await sleep(this.timing.minPhaseMs);
-      this.finish(id, record, outcome, (performance.now() - start) / 1000);
+      await pause();
+      this.finish(id, record, outcome, elapsed());
     } catch (e) {
+      // Cancelled or shutting down: the record already says so, or the job resumes at the next start.
+      if (signal.aborted || this.stopped) return;
       const error = { error_type: 'InternalError', error_value: (e as Error).message };
-      this.finish(id, this.require(id), { ok: false, error }, (performance.now() - start) / 1000);
+      this.finish(id, this.require(id), { ok: false, error }, elapsed());
     } finally {
       this.running.delete(id);
       this.events.emit(`end:${id}`);
