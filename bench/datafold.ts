@@ -1,16 +1,12 @@
 // Benchmarks of the Datafold API, in-process. Prints one table.
 // Run: npm run bench  (BENCH_RECORDS and BENCH_DIFF_ROWS change the sizes; defaults 100,000 and 1,000,000)
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { printTable, time } from './table.js';
 import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/storage/db.js';
 import { mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
-const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
-  const start = performance.now();
-  const out = await fn();
-  return [out, performance.now() - start];
-};
 
 async function main(): Promise<void> {
   const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
@@ -101,9 +97,7 @@ async function main(): Promise<void> {
   rows.push(['longest event-loop stall during that diff', `${(loop.max / 1e6).toFixed(0)} ms`]);
   await app.app.close();
 
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
-  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  printTable(rows);
 }
 
 void main();

@@ -1,6 +1,7 @@
 // Benchmarks of the Oxen compare engine and routes, in-process. Prints one table.
 // Run: npm run bench  (set BENCH_ROWS to change the compare size; default 1,000,000)
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { printTable, time } from './table.js';
 import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/storage/db.js';
 import { diffText } from '../src/engine/text-diff.js';
@@ -8,12 +9,6 @@ import { generateTables, mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-
-async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
-  const start = performance.now();
-  const out = await fn();
-  return [out, performance.now() - start];
-}
 
 async function main(): Promise<void> {
   const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
@@ -114,9 +109,7 @@ async function main(): Promise<void> {
   ]);
   await app.app.close();
 
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
-  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  printTable(rows);
 }
 
 void main();

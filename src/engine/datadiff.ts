@@ -162,6 +162,18 @@ function indexKeys(data: Dataset, pk: number[]): KeyIndex {
   return { rows, nulls, dupes };
 }
 
+/** Keys of `side` that `other` lacks, and the rows they cover. */
+function exclusiveOf(side: KeyIndex, other: KeyIndex): { keys: number; rows: number } {
+  let keys = 0;
+  let rows = 0;
+  for (const [key, list] of side.rows)
+    if (!other.rows.has(key)) {
+      keys++;
+      rows += list.length;
+    }
+  return { keys, rows };
+}
+
 /** Diffs dataset A against dataset B; see the file comment and the README for the rules. */
 export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions): DatadiffOutcome {
   // Rename B's columns to A's names where a mapping says so.
@@ -228,20 +240,9 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     b,
     pk.map((n) => namesB.indexOf(n)),
   );
-  let exclusiveKeysA = 0;
-  let exclusiveRowsA = 0;
-  for (const [key, list] of keysA.rows)
-    if (!keysB.rows.has(key)) {
-      exclusiveKeysA++;
-      exclusiveRowsA += list.length;
-    }
-  let exclusiveKeysB = 0;
-  let exclusiveRowsB = 0;
-  for (const [key, list] of keysB.rows)
-    if (!keysA.rows.has(key)) {
-      exclusiveKeysB++;
-      exclusiveRowsB += list.length;
-    }
+  const onlyA = exclusiveOf(keysA, keysB);
+  const onlyB = exclusiveOf(keysB, keysA);
+  const [exclusiveKeysA, exclusiveKeysB] = [onlyA.keys, onlyB.keys];
   const pks: PkStats = {
     total_rows: [rowsA, rowsB],
     nulls: [keysA.nulls, keysB.nulls],
@@ -304,7 +305,7 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     options,
     pks,
     values,
-    exclusiveRows: exclusiveRowsA + exclusiveRowsB,
+    exclusiveRows: onlyA.rows + onlyB.rows,
     shared: common.length,
   });
   return { ok: true, result, pks, values, schema, stats };

@@ -19,6 +19,12 @@ export interface Checked {
   errors: ValidationItem[];
 }
 
+/** One Pydantic error for `input` at `loc`. */
+function failure(loc: Loc, input: unknown, type: string, msg: string, ctx?: Json): Checked {
+  return { value: input, errors: [{ type, loc, msg, input, ...(ctx && { ctx }) }] };
+}
+
+const MODEL_TYPE_MSG = 'Input should be a valid dictionary or object to extract fields from';
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const quoteList = (values: unknown[]) => {
   const q = values.map((v) => `'${String(v)}'`);
@@ -44,10 +50,7 @@ export class PydanticValidator {
   /** Validates `input` at `loc` against `schema`; returns the coerced value and the errors. */
   check(schema: Json, input: unknown, loc: Loc): Checked {
     const s = this.resolve(schema);
-    const err = (type: string, msg: string, ctx?: Json): Checked => ({
-      value: input,
-      errors: [{ type, loc, msg, input, ...(ctx && { ctx }) }],
-    });
+    const err = (type: string, msg: string, ctx?: Json) => failure(loc, input, type, msg, ctx);
     const ok = (value: unknown): Checked => ({ value, errors: [] });
 
     if (Array.isArray(s.anyOf)) {
@@ -155,31 +158,19 @@ export class PydanticValidator {
 
   private bounds(s: Json, n: number, input: unknown, loc: Loc): Checked {
     if (typeof s.minimum === 'number' && n < s.minimum)
-      return {
-        value: input,
-        errors: [
-          {
-            type: 'greater_than_equal',
-            loc,
-            msg: `Input should be greater than or equal to ${s.minimum}`,
-            input,
-            ctx: { ge: s.minimum },
-          },
-        ],
-      };
+      return failure(
+        loc,
+        input,
+        'greater_than_equal',
+        `Input should be greater than or equal to ${s.minimum}`,
+        {
+          ge: s.minimum,
+        },
+      );
     if (typeof s.maximum === 'number' && n > s.maximum)
-      return {
-        value: input,
-        errors: [
-          {
-            type: 'less_than_equal',
-            loc,
-            msg: `Input should be less than or equal to ${s.maximum}`,
-            input,
-            ctx: { le: s.maximum },
-          },
-        ],
-      };
+      return failure(loc, input, 'less_than_equal', `Input should be less than or equal to ${s.maximum}`, {
+        le: s.maximum,
+      });
     return { value: n, errors: [] };
   }
 
@@ -187,36 +178,25 @@ export class PydanticValidator {
     const prefix = s.prefixItems as Json[] | undefined;
     if (!Array.isArray(input))
       return prefix
-        ? { value: input, errors: [{ type: 'tuple_type', loc, msg: 'Input should be a valid tuple', input }] }
-        : { value: input, errors: [{ type: 'list_type', loc, msg: 'Input should be a valid list', input }] };
-    if (prefix) {
-      const [min, max] = [prefix.length, prefix.length];
-      if (input.length < min)
-        return {
-          value: input,
-          errors: [
-            {
-              type: 'too_short',
-              loc,
-              msg: `Tuple should have at least ${min} items after validation, not ${input.length}`,
-              input,
-              ctx: { field_type: 'Tuple', min_length: min, actual_length: input.length },
-            },
-          ],
-        };
-      if (input.length > max)
-        return {
-          value: input,
-          errors: [
-            {
-              type: 'too_long',
-              loc,
-              msg: `Tuple should have at most ${max} items after validation, not ${input.length}`,
-              input,
-              ctx: { field_type: 'Tuple', max_length: max, actual_length: input.length },
-            },
-          ],
-        };
+        ? failure(loc, input, 'tuple_type', 'Input should be a valid tuple')
+        : failure(loc, input, 'list_type', 'Input should be a valid list');
+    // The only tuples here are fixed pairs: at least and at most prefix.length items.
+    const size = prefix?.length;
+    const actual = input.length;
+    if (size !== undefined && actual !== size) {
+      const [type, bound, key] =
+        actual < size ? ['too_short', 'at least', 'min_length'] : ['too_long', 'at most', 'max_length'];
+      return failure(
+        loc,
+        input,
+        type,
+        `Tuple should have ${bound} ${size} items after validation, not ${actual}`,
+        {
+          field_type: 'Tuple',
+          [key]: size,
+          actual_length: actual,
+        },
+      );
     }
     const results = input.map((item, i) =>
       this.check(prefix ? prefix[i]! : ((s.items ?? {}) as Json), item, [...loc, i]),
@@ -225,18 +205,7 @@ export class PydanticValidator {
   }
 
   private checkModel(s: Json, input: unknown, loc: Loc): Checked {
-    if (!isObject(input))
-      return {
-        value: input,
-        errors: [
-          {
-            type: 'model_attributes_type',
-            loc,
-            msg: 'Input should be a valid dictionary or object to extract fields from',
-            input,
-          },
-        ],
-      };
+    if (!isObject(input)) return failure(loc, input, 'model_attributes_type', MODEL_TYPE_MSG);
     const required = new Set((s.required ?? []) as string[]);
     const value: Json = {};
     const errors: ValidationItem[] = [];
@@ -259,15 +228,8 @@ export class PydanticValidator {
       mapping: Record<string, string>;
     };
     const tags = Object.keys(mapping);
-    const fail = (type: string, msg: string, ctx?: Json): Checked => ({
-      value: input,
-      errors: [{ type, loc, msg, input, ...(ctx && { ctx }) }],
-    });
-    if (!isObject(input))
-      return fail(
-        'model_attributes_type',
-        'Input should be a valid dictionary or object to extract fields from',
-      );
+    const fail = (type: string, msg: string, ctx?: Json) => failure(loc, input, type, msg, ctx);
+    if (!isObject(input)) return fail('model_attributes_type', MODEL_TYPE_MSG);
     const tag = input[propertyName];
     if (tag === undefined)
       return fail('union_tag_not_found', `Unable to extract tag using discriminator '${propertyName}'`, {
