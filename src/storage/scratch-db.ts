@@ -1,7 +1,7 @@
 // A throwaway in-memory SQLite database holding one data source's tables, in which a data diff reads
 // its side: a whole table, or the user's read-only query, narrowed by the user's filter (a WHERE
-// clause). It runs inside a compute worker, so a query that runs away can be stopped by ending the
-// worker, and nothing it does can touch the server's own database.
+// clause). It runs inside a data diff's own child process, so a query that runs away is stopped by
+// killing that process, and nothing it does can touch the server's own database.
 import Database from 'better-sqlite3';
 import type { Cell, Dtype } from '../engine/frame.js';
 

@@ -1,4 +1,4 @@
-// One Datafold data diff, as run in a compute worker: read both sides (a table, a query or a CSV
+// One Datafold data diff, as run in its child process (job-process.ts): read both sides (a table, a query or a CSV
 // file of a data source, narrowed by its filter) and diff them.
 import { readFileSync } from 'node:fs';
 import { readCsv } from '../../engine/csv.js';

@@ -1,6 +1,7 @@
 // Runs the compare tasks of tasks.ts off the event loop, in a small pool of worker threads (piscina),
 // so that a million-row compare does not stall other requests. Inputs smaller than
 // `inlineBelowBytes` run on the calling thread: a worker round trip would cost more than the diff.
+// Datafold data diffs, which run users' SQL, get a killable child process each (job-process.ts).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { CompareParams } from '../../engine/keyed-diff.js';

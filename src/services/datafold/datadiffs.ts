@@ -1,7 +1,8 @@
 // The data diffs use cases: create and launch, read (optionally waiting for the end), list, archive,
 // results, summary, cancel. A job moves waiting → processing → done | failed | cancelled; the diff
-// itself runs in a compute worker, with a time limit, and each phase can be held for a minimum time
-// so that a frontend sees the progression. Jobs left unfinished by a stop are run again at start.
+// itself runs in a child process of its own (compute/job-process.ts), killed at the time limit or on
+// cancel, and each phase can be held for a minimum time so that a frontend sees the progression.
+// Jobs left unfinished by a stop are run again at the next start.
 import { EventEmitter } from 'node:events';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,7 +18,7 @@ import { completeRecord, isoNow, isoOf, parseIso, withoutProgress, type RecordSh
 export interface DatadiffTiming {
   /** Each phase (waiting, reading, diffing) lasts at least this long; 0 = as fast as it computes. */
   minPhaseMs: number;
-  /** A job still running after this long fails with a TimeoutError (its worker is ended). */
+  /** A job still running after this long fails with a TimeoutError (its process is killed). */
   jobTimeoutMs: number;
   /** How long `?poll` waits for a terminal state before answering anyway. */
   pollMs: number;
