@@ -13,7 +13,7 @@ import { RepoService } from './services/oxen/repos.js';
 import { CompareStore } from './storage/compare-store.js';
 import { DatafoldStore } from './storage/datafold-store.js';
 import type { Db } from './storage/db.js';
-import { readDatafoldFixtures, readOxenFixtures } from './storage/fixtures.js';
+import { datafoldFileReader, readDatafoldFixtures, readOxenFixtures } from './storage/fixtures.js';
 import { OxenStore } from './storage/oxen-store.js';
 import { loadSpec, specFile, type Spec } from './spec/openapi.js';
 
@@ -82,8 +82,12 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     const e = validate.errors![0]!;
     return `${e.instancePath.slice(1).replace(/\//g, '.') || 'record'} ${e.message ?? 'is invalid'}`;
   };
-  const sources = new DataSourceService(dfStore, shape, checkRecord, () =>
-    config.data ? readDatafoldFixtures(config.data) : { sources: [], datadiffs: [] },
+  const sources = new DataSourceService(
+    dfStore,
+    shape,
+    checkRecord,
+    () => (config.data ? readDatafoldFixtures(config.data) : { sources: [], datadiffs: [] }),
+    datafoldFileReader(config.data),
   );
   sources.loadIfEmpty();
   const datadiffs = new DatadiffService(dfStore, pool, shape, settings, config.data);

@@ -45,14 +45,20 @@ export interface DatafoldFixtures {
   datadiffs: unknown[];
 }
 
+/** Reads a file named relative to `<dataDir>/datafold`, never from outside it. */
+export function datafoldFileReader(dataDir: string): (path: string) => Uint8Array | undefined {
+  const root = resolve(dataDir, 'datafold');
+  return (path) => {
+    const file = resolve(root, path);
+    if (!dataDir || !file.startsWith(root + sep) || !existsSync(file)) return undefined;
+    return readFileSync(file);
+  };
+}
+
 export function readDatafoldFixtures(dataDir: string): DatafoldFixtures {
   const root = resolve(dataDir, 'datafold');
   const sourcesDir = join(root, 'sources');
-  const readBeside = (path: string) => {
-    const file = resolve(root, path);
-    if (!file.startsWith(root + sep) || !existsSync(file)) return undefined;
-    return readFileSync(file);
-  };
+  const readBeside = datafoldFileReader(dataDir);
   const sources = existsSync(sourcesDir)
     ? readdirSync(sourcesDir)
         .filter((name) => name.endsWith('.json'))

@@ -136,14 +136,27 @@ describe('admin API', () => {
     const created = await app.app.inject({
       method: 'POST',
       url: '/_mock/datafold/data_sources',
-      payload: { id: 7, name: 'warehouse', tables: { 'DB.SCHEMA.ORDERS': { csv: 'id,v\n1,2\n' } } },
+      payload: {
+        id: 7,
+        name: 'warehouse',
+        tables: {
+          'DB.SCHEMA.ORDERS': { csv: 'id,v\n1,2\n' },
+          'DB.SCHEMA.CUSTOMERS': { path: 'production/customers.csv' },
+          'DB.DEV.ORDERS': { sqlite: 'development/warehouse.sqlite', table: 'orders' },
+        },
+      },
     });
     expect([created.statusCode, JSON.parse(created.body)]).toEqual([
       201,
-      { id: 7, name: 'warehouse', tables: ['DB.SCHEMA.ORDERS'] },
+      { id: 7, name: 'warehouse', tables: ['DB.SCHEMA.ORDERS', 'DB.SCHEMA.CUSTOMERS', 'DB.DEV.ORDERS'] },
     ]);
     const sources = await app.app.inject({ method: 'GET', url: '/_mock/datafold/data_sources' });
     expect(JSON.parse(sources.body).map((s: any) => s.id)).toEqual([1, 2, 7]);
+    expect(JSON.parse(sources.body)[2].tables).toEqual([
+      'DB.DEV.ORDERS',
+      'DB.SCHEMA.CUSTOMERS',
+      'DB.SCHEMA.ORDERS',
+    ]);
     const seeded = await app.app.inject({
       method: 'POST',
       url: '/_mock/datafold/datadiffs',

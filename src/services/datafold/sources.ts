@@ -61,10 +61,15 @@ export class DataSourceService {
     /** Checks a completed record against the record schema; returns what is wrong, or null. */
     private readonly checkRecord: (record: Json) => string | null,
     private readonly fixtures: () => DatafoldFixtureSet,
+    /** Where the admin API's {"path"} and {"sqlite"} files are read from (data/datafold). */
+    private readonly readData: ReadBeside = () => undefined,
   ) {}
 
   /** Creates or replaces a data source from an untrusted document. Throws DocumentError when bad. */
-  register(doc: unknown, readBeside?: ReadBeside): { id: number; name: string; tables: string[] } {
+  register(
+    doc: unknown,
+    readBeside: ReadBeside = this.readData,
+  ): { id: number; name: string; tables: string[] } {
     if (!isObject(doc)) throw new DocumentError('the data source document must be a JSON object');
     if (!Number.isInteger(doc.id)) throw new DocumentError('id must be an integer');
     if (typeof doc.name !== 'string' || doc.name === '')
