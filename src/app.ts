@@ -1,4 +1,6 @@
 // Builds the Fastify app from its dependencies. Never listens: see server.ts.
+import { setTimeout as sleep } from 'node:timers/promises';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
@@ -17,16 +19,23 @@ import { datafoldFileReader, readDatafoldFixtures, readOxenFixtures } from './st
 import { OxenStore } from './storage/oxen-store.js';
 import { loadSpec, specFile, type Spec } from './spec/openapi.js';
 
-type DatafoldSettings = Pick<Config, 'datafoldKeys' | 'pollMs' | 'minPhaseMs' | 'jobTimeoutMs'>;
-export const DATAFOLD_DEFAULTS: DatafoldSettings = {
+type Settings = Pick<
+  Config,
+  'datafoldKeys' | 'oxenTokens' | 'cors' | 'latency' | 'pollMs' | 'minPhaseMs' | 'jobTimeoutMs'
+>;
+/** What a caller of buildApp may leave out (the CLI's defaults). */
+export const SETTING_DEFAULTS: Settings = {
   datafoldKeys: [],
+  oxenTokens: [],
+  cors: true,
+  latency: { min: 0, max: 0 },
   pollMs: 3000,
   minPhaseMs: 0,
   jobTimeoutMs: 60_000,
 };
 
 export interface AppDeps {
-  config: Pick<Config, 'data' | 'logLevel'> & Partial<DatafoldSettings>;
+  config: Pick<Config, 'data' | 'logLevel'> & Partial<Settings>;
   db: Db;
   /** Worker threads for the heavy diffs; closed with the app. */
   compute?: ComputeOptions;
@@ -61,7 +70,7 @@ export interface App {
 
 /** Builds the app and loads the fixtures into an empty database. */
 export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
-  const settings = { ...DATAFOLD_DEFAULTS, ...config };
+  const settings = { ...SETTING_DEFAULTS, ...config };
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 32 * 1024 * 1024,
@@ -93,11 +102,25 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   const datadiffs = new DatadiffService(dfStore, pool, shape, settings, config.data);
   datadiffs.resume();
 
+  if (settings.cors) await app.register(cors, { origin: '*' });
+  const { min, max } = settings.latency;
+  if (max > 0)
+    app.addHook('onRequest', async (req) => {
+      if (req.url.startsWith('/api/')) await sleep(min + Math.random() * (max - min));
+    });
+  // The contracts, as served files (the docs UI and contract tests read them).
+  for (const [name, spec] of [
+    ['oxen', oxenSpecOnce()],
+    ['datafold', dfSpec],
+  ] as const)
+    app.get(`/openapi/${name}.json`, async () => spec.document);
+
   app.addHook('onClose', async () => {
     datadiffs.stopAll();
     await pool.close();
   });
   await app.register(oxenRoutes, {
+    tokens: settings.oxenTokens,
     deps: { store, compares: new CompareStore(db), compute: pool },
     spec: oxenSpecOnce(),
   });

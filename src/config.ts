@@ -12,6 +12,12 @@ export interface Config {
   logLevel: string;
   /** Datafold API keys; when any is set, requests need `Authorization: Key <key>`. */
   datafoldKeys: string[];
+  /** Oxen bearer tokens; when any is set, requests need `Authorization: Bearer <token>`. */
+  oxenTokens: string[];
+  /** Allow-all CORS on both APIs. */
+  cors: boolean;
+  /** A delay, in ms, drawn from [min, max] before every API response. */
+  latency: { min: number; max: number };
   /** How long GET /api/v1/datadiffs/{id}?poll waits for a job to end. */
   pollMs: number;
   /** The least time each phase of a Datafold job lasts (to watch it progress). */
@@ -52,6 +58,13 @@ const FLAGS = {
     help: 'Datafold API key to require (repeatable; env: comma-separated); none = no auth',
     default: '',
   },
+  'oxen-token': {
+    env: 'DIFFMOCK_OXEN_TOKENS',
+    help: 'Oxen bearer token to require (repeatable; env: comma-separated); none = no auth',
+    default: '',
+  },
+  cors: { env: 'DIFFMOCK_CORS', help: 'allow-all CORS on both APIs: on or off', default: 'on' },
+  latency: { env: 'DIFFMOCK_LATENCY', help: 'delay every API response: MS or MIN-MAX', default: '0' },
   'poll-ms': { env: 'DIFFMOCK_POLL_MS', help: 'longest wait of a datadiff GET with ?poll', default: '3000' },
   'min-phase-ms': {
     env: 'DIFFMOCK_MIN_PHASE_MS',
@@ -79,24 +92,34 @@ export function usage(): string {
 }
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      data: { type: 'string' },
-      db: { type: 'string' },
-      'log-level': { type: 'string' },
-      'datafold-key': { type: 'string', multiple: true },
-      'poll-ms': { type: 'string' },
-      'min-phase-ms': { type: 'string' },
-      'job-timeout-ms': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        db: { type: 'string' },
+        'log-level': { type: 'string' },
+        'datafold-key': { type: 'string', multiple: true },
+        'oxen-token': { type: 'string', multiple: true },
+        cors: { type: 'string' },
+        latency: { type: 'string' },
+        'poll-ms': { type: 'string' },
+        'min-phase-ms': { type: 'string' },
+        'job-timeout-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    // An unknown flag, or a value that looks like a flag (`--poll-ms -1`).
+    throw new ConfigError((error as Error).message);
+  }
+  const { values } = parsed;
   if (values.help) return 'help';
-  type Single = Exclude<keyof typeof FLAGS, 'datafold-key'>;
+  type Single = Exclude<keyof typeof FLAGS, 'datafold-key' | 'oxen-token'>;
   const get = (flag: Single) => values[flag] ?? env[FLAGS[flag].env] ?? FLAGS[flag].default;
   const port = Number(get('port'));
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -107,14 +130,23 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
       throw new ConfigError(`--${flag}: '${get(flag)}' is not a number of milliseconds`);
     return n;
   };
-  const keys = values['datafold-key'] ?? (env.DIFFMOCK_DATAFOLD_KEYS ?? '').split(',');
+  const list = (flag: 'datafold-key' | 'oxen-token') =>
+    (values[flag] ?? (env[FLAGS[flag].env] ?? '').split(',')).map((k) => k.trim()).filter((k) => k !== '');
+  const cors = get('cors');
+  if (cors !== 'on' && cors !== 'off') throw new ConfigError(`--cors: '${cors}' is not on or off`);
+  const latency = /^(\d+)(?:-(\d+))?$/.exec(get('latency'));
+  if (!latency || Number(latency[2] ?? latency[1]) < Number(latency[1]))
+    throw new ConfigError(`--latency: '${get('latency')}' is not MS or MIN-MAX`);
   return {
     port,
     host: get('host'),
     data: get('data'),
     db: get('db'),
     logLevel: get('log-level'),
-    datafoldKeys: keys.map((k) => k.trim()).filter((k) => k !== ''),
+    datafoldKeys: list('datafold-key'),
+    oxenTokens: list('oxen-token'),
+    cors: cors === 'on',
+    latency: { min: Number(latency[1]), max: Number(latency[2] ?? latency[1]) },
     pollMs: ms('poll-ms'),
     minPhaseMs: ms('min-phase-ms'),
     jobTimeoutMs: ms('job-timeout-ms'),

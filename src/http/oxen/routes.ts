@@ -22,6 +22,8 @@ import { parseCompareBody } from './serde-body.js';
 export interface OxenRoutesOptions {
   deps: CompareDeps;
   spec: Spec;
+  /** Accepted bearer tokens; empty = no authentication (oxen-server's default). */
+  tokens?: string[];
 }
 
 type Params = Record<string, string>;
@@ -45,8 +47,25 @@ function serialize(payload: unknown): string {
   return text.replace(`"total_pages":"${USIZE_MAX}"`, `"total_pages":${USIZE_MAX}`);
 }
 
-export async function oxenRoutes(app: FastifyInstance, { deps, spec }: OxenRoutesOptions): Promise<void> {
+export async function oxenRoutes(
+  app: FastifyInstance,
+  { deps, spec, tokens = [] }: OxenRoutesOptions,
+): Promise<void> {
   const { store } = deps;
+  if (tokens.length > 0) {
+    // actix-web-httpauth's bearer guard: 401, an empty body and a WWW-Authenticate challenge.
+    app.addHook('onRequest', async (req, reply) => {
+      const header = req.headers.authorization ?? '';
+      const token = header.startsWith('Bearer ') ? header.slice(7).trim() : null;
+      if (token !== null && tokens.includes(token)) return;
+      const challenge = token === null ? 'Bearer' : 'Bearer error="invalid_token"';
+      return reply
+        .code(401)
+        .header('www-authenticate', challenge)
+        .header('oxen-version', OXEN_VERSION)
+        .send();
+    });
+  }
   // oxen-server reads compare bodies as text and parses them itself, whatever the content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
