@@ -78,6 +78,11 @@ const FLAGS = {
   },
 } as const;
 
+/** Every environment variable the server reads (for the Docker files and their test). */
+export function environmentVariables(): string[] {
+  return Object.values(FLAGS).map((f) => f.env);
+}
+
 export function usage(): string {
   const rows = Object.entries(FLAGS).map(
     ([flag, f]) => `  --${flag.padEnd(15)} ${f.env.padEnd(24)} ${f.help} (default ${f.default || 'none'})`,
