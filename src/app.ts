@@ -11,6 +11,7 @@ import { createComputePool, type ComputeOptions } from './services/compute/pool.
 import { DatadiffService } from './services/datafold/datadiffs.js';
 import type { RecordShape } from './services/datafold/records.js';
 import { DataSourceService } from './services/datafold/sources.js';
+import { RequestJournal } from './services/journal.js';
 import { RepoService } from './services/oxen/repos.js';
 import { CompareStore } from './storage/compare-store.js';
 import { DatafoldStore } from './storage/datafold-store.js';
@@ -66,6 +67,9 @@ export interface App {
   repos: RepoService;
   sources: DataSourceService;
   datadiffs: DatadiffService;
+  journal: RequestJournal;
+  /** Back to the fixtures: repositories, compares, data sources, diffs, and an empty journal. */
+  reset(): Promise<void>;
 }
 
 /** Builds the app and loads the fixtures into an empty database. */
@@ -102,6 +106,19 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   const datadiffs = new DatadiffService(dfStore, pool, shape, settings, config.data);
   datadiffs.resume();
 
+  const journal = new RequestJournal();
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.url.startsWith('/_mock')) return;
+    const at = req.url.indexOf('?');
+    journal.record({
+      method: req.method,
+      path: at < 0 ? req.url : req.url.slice(0, at),
+      query: at < 0 ? '' : req.url.slice(at + 1),
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      at: new Date().toISOString(),
+    });
+  });
   if (settings.cors) await app.register(cors, { origin: '*' });
   const { min, max } = settings.latency;
   if (max > 0)
@@ -125,7 +142,12 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     spec: oxenSpecOnce(),
   });
   await app.register(datafoldRoutes, { datadiffs, spec: dfSpec, keys: settings.datafoldKeys });
-  await app.register(adminRoutes, { repos, sources });
+  const reset = async () => {
+    await repos.reset();
+    sources.reset();
+    journal.clear();
+  };
+  await app.register(adminRoutes, { repos, sources, journal, reset });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/_mock'))
       return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });
@@ -133,5 +155,5 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     // oxen-server's default service answers every unmatched route or method the same way.
     return sendOxenError(reply, routeNotFound());
   });
-  return { app, repos, sources, datadiffs };
+  return { app, repos, sources, datadiffs, journal, reset };
 }

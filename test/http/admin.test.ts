@@ -199,4 +199,25 @@ describe('admin API', () => {
     await app.app.inject({ method: 'POST', url: '/_mock/reset' });
     expect((await call(app, 'get_datadiff', 'GET', '/api/v1/datadiffs/5000')).statusCode).toBe(404);
   });
+
+  it('journals API requests, filters them by method and path glob, and clears them', async () => {
+    await app.app.inject({ method: 'DELETE', url: '/_mock/requests' });
+    await app.app.inject({ method: 'GET', url: '/api/v1/datadiffs?page_size=1' });
+    await app.app.inject({ method: 'GET', url: `${COMPARE}/entries/main..main` });
+    await app.app.inject({ method: 'GET', url: '/_mock/health' });
+    const all = JSON.parse((await app.app.inject({ method: 'GET', url: '/_mock/requests' })).body).requests;
+    expect(all.map((r: any) => [r.method, r.path, r.query, r.status])).toEqual([
+      ['GET', '/api/v1/datadiffs', 'page_size=1', 200],
+      ['GET', `${COMPARE}/entries/main..main`, '', 200],
+    ]);
+    const oxen = await app.app.inject({
+      method: 'GET',
+      url: '/_mock/requests?method=get&path=/api/repos/**',
+    });
+    expect(JSON.parse(oxen.body).requests).toHaveLength(1);
+    expect((await app.app.inject({ method: 'DELETE', url: '/_mock/requests' })).statusCode).toBe(204);
+    expect(
+      JSON.parse((await app.app.inject({ method: 'GET', url: '/_mock/requests' })).body).requests,
+    ).toEqual([]);
+  });
 });

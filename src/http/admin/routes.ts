@@ -2,23 +2,35 @@
 import type { FastifyInstance } from 'fastify';
 import { DocumentError } from '../../services/document-error.js';
 import type { DataSourceService } from '../../services/datafold/sources.js';
+import type { RequestJournal } from '../../services/journal.js';
 import type { RepoService } from '../../services/oxen/repos.js';
 
 export interface AdminRoutesOptions {
   repos: RepoService;
   sources: DataSourceService;
+  journal: RequestJournal;
+  reset(): Promise<void>;
 }
 
 export async function adminRoutes(
   app: FastifyInstance,
-  { repos, sources }: AdminRoutesOptions,
+  { repos, sources, journal, reset }: AdminRoutesOptions,
 ): Promise<void> {
   app.get('/_mock/health', async () => ({ status: 'ok' }));
 
   app.post('/_mock/reset', async () => {
-    await repos.reset();
-    sources.reset();
+    await reset();
     return { status: 'ok' };
+  });
+
+  // The request journal: API requests answered, oldest first; ?method= and ?path= (a glob) filter it.
+  app.get('/_mock/requests', async (req) => {
+    const { method, path } = req.query as { method?: string; path?: string };
+    return { requests: journal.list({ method, path }) };
+  });
+  app.delete('/_mock/requests', async (_req, reply) => {
+    journal.clear();
+    return reply.code(204).send();
   });
 
   // Datafold: a data source document (201; replaces the same id) and historical records (201).
