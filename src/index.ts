@@ -1,9 +1,9 @@
 // The programmatic API, for test runners: `import { startMockServer } from 'diffmock'`.
 // Each call is an independent server (its own in-memory database) on a free port.
-import { buildApp, type AppDeps } from './app.js';
+import type { AppDeps } from './app.js';
 import { BUNDLED_DATA } from './config.js';
+import { startServer } from './server.js';
 import type { JournalEntry, JournalFilter } from './services/journal.js';
-import { openDatabase } from './storage/db.js';
 
 export type { JournalEntry, JournalFilter } from './services/journal.js';
 
@@ -37,29 +37,24 @@ export interface MockServer {
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { db: file = ':memory:', port = 0, host = '127.0.0.1', logLevel = 'silent', ...config } = options;
-  const db = openDatabase(file);
-  try {
-    const built = await buildApp({ config: { data: BUNDLED_DATA, ...config, logLevel }, db });
-    await built.app.listen({ port, host });
-    const address = built.app.server.address();
-    const bound = typeof address === 'object' && address ? address.port : port;
-    return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-      close: async () => {
-        await built.app.close();
-        db.close();
-      },
-      reset: built.reset,
-      oxen: { createRepo: (doc) => built.repos.createRepo(doc) },
-      datafold: {
-        addDataSource: (source) => built.sources.register(source),
-        seedDiffs: (records) => built.sources.seed(records),
-      },
-      requests: (filter) => built.journal.list(filter),
-    };
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  const { db = ':memory:', port = 0, host = '127.0.0.1', logLevel = 'silent', ...config } = options;
+  const { url, built, close } = await startServer({
+    data: BUNDLED_DATA,
+    ...config,
+    logLevel,
+    db,
+    port,
+    host,
+  });
+  return {
+    url,
+    close,
+    reset: built.reset,
+    oxen: { createRepo: (doc) => built.repos.createRepo(doc) },
+    datafold: {
+      addDataSource: (source) => built.sources.register(source),
+      seedDiffs: (records) => built.sources.seed(records),
+    },
+    requests: (filter) => built.journal.list(filter),
+  };
 }
