@@ -4,13 +4,15 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
+import { datafoldStatusReply } from './http/datafold/errors.js';
 import { datafoldNotFound, datafoldRoutes, sendDatafold } from './http/datafold/routes.js';
-import { routeNotFound } from './http/oxen/errors.js';
+import { oxenStatusReply, routeNotFound } from './http/oxen/errors.js';
 import { oxenRoutes, sendOxenError } from './http/oxen/routes.js';
 import { createComputePool, type ComputeOptions } from './services/compute/pool.js';
 import { DatadiffService } from './services/datafold/datadiffs.js';
 import type { RecordShape } from './services/datafold/records.js';
 import { DataSourceService } from './services/datafold/sources.js';
+import { FaultRules, preferOf } from './services/faults.js';
 import { RequestJournal } from './services/journal.js';
 import { RepoService } from './services/oxen/repos.js';
 import { CompareStore } from './storage/compare-store.js';
@@ -120,6 +122,24 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     });
   });
   if (settings.cors) await app.register(cors, { origin: '*' });
+  // Faults: a rule of /_mock/faults, or the request's own `Prefer: code=…, delay=…` (Prism-style).
+  const faults = new FaultRules();
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const path = req.url.split('?')[0]!;
+    const prefer = req.headers.prefer;
+    const action =
+      preferOf(Array.isArray(prefer) ? prefer.join(',') : prefer) ?? faults.take(req.method, path);
+    if (!action) return;
+    if (action.delay_ms) await sleep(action.delay_ms);
+    if (action.drop_connection) {
+      req.raw.socket?.destroy();
+      return reply.hijack();
+    }
+    if (action.status === undefined) return;
+    if (path.startsWith('/api/v1/')) return sendDatafold(reply, datafoldStatusReply(action.status));
+    return sendOxenError(reply, oxenStatusReply(action.status));
+  });
   const { min, max } = settings.latency;
   if (max > 0)
     app.addHook('onRequest', async (req) => {
@@ -146,8 +166,9 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     await repos.reset();
     sources.reset();
     journal.clear();
+    faults.clear();
   };
-  await app.register(adminRoutes, { repos, sources, journal, reset });
+  await app.register(adminRoutes, { repos, sources, journal, faults, reset });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/_mock'))
       return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });

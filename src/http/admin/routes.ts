@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DocumentError } from '../../services/document-error.js';
 import type { DataSourceService } from '../../services/datafold/sources.js';
+import type { FaultRules } from '../../services/faults.js';
 import type { RequestJournal } from '../../services/journal.js';
 import type { RepoService } from '../../services/oxen/repos.js';
 
@@ -9,12 +10,13 @@ export interface AdminRoutesOptions {
   repos: RepoService;
   sources: DataSourceService;
   journal: RequestJournal;
+  faults: FaultRules;
   reset(): Promise<void>;
 }
 
 export async function adminRoutes(
   app: FastifyInstance,
-  { repos, sources, journal, reset }: AdminRoutesOptions,
+  { repos, sources, journal, faults, reset }: AdminRoutesOptions,
 ): Promise<void> {
   app.get('/_mock/health', async () => ({ status: 'ok' }));
 
@@ -30,6 +32,14 @@ export async function adminRoutes(
   });
   app.delete('/_mock/requests', async (_req, reply) => {
     journal.clear();
+    return reply.code(204).send();
+  });
+
+  // Faults for later API requests: {match: {method?, path (glob)}, status | delay_ms | drop_connection, times?}.
+  app.post('/_mock/faults', async (req, reply) => reply.code(201).send(faults.add(req.body)));
+  app.get('/_mock/faults', async () => ({ faults: faults.list() }));
+  app.delete('/_mock/faults', async (_req, reply) => {
+    faults.clear();
     return reply.code(204).send();
   });
 

@@ -1,6 +1,7 @@
 // The one place that turns the Datafold error catalogue into the vendor's bodies: FastAPI's 422
 // `{"detail": [...]}`, and RFC 7807 problems (reference §3.2) for what the OpenAPI leaves undocumented.
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { DatafoldErrorKind } from '../../services/datafold/errors.js';
 
 export interface DatafoldReply {
@@ -38,6 +39,21 @@ export function datafoldErrorReply(e: DatafoldErrorKind): DatafoldReply {
         "Send your API key in the Authorization header: 'Key <api-key>'",
       );
   }
+}
+
+/** A status asked for by a fault rule or `Prefer: code=`, in the body Datafold would give it. */
+export function datafoldStatusReply(status: number): DatafoldReply {
+  const why = 'fault injected by diffmock';
+  if (status === 401) return datafoldErrorReply({ kind: 'unauthorized' });
+  if (status === 422)
+    return datafoldErrorReply({
+      kind: 'validation',
+      items: [
+        { type: 'value_error', loc: ['body'], msg: `Value error, ${why}`, input: null, ctx: { error: {} } },
+      ],
+    });
+  const title = STATUS_CODES[status] ?? 'Error';
+  return problem(status, `/errors/${title.toLowerCase().replace(/\W+/g, '-')}`, title, why);
 }
 
 /** Starlette's answers for a route that does not exist, or exists for other methods. */

@@ -1,4 +1,5 @@
 // The one place that turns the Oxen error catalogue into oxen-server 0.50.0's bodies (reference §2.2).
+import { STATUS_CODES } from 'node:http';
 import { OXEN_VERSION } from '../../services/oxen/views.js';
 import type { OxenErrorKind } from '../../services/oxen/errors.js';
 
@@ -34,6 +35,18 @@ const plain = (
 });
 
 export const routeNotFound = (): ErrorReply => plain(404, 'resource_not_found');
+
+/** A status asked for by a fault rule or `Prefer: code=`, with the body oxen-server gives it. */
+export function oxenStatusReply(status: number): ErrorReply {
+  if (status === 401) return { statusCode: 401, body: '', text: true };
+  const known: Record<number, string> = {
+    400: 'bad_request',
+    404: 'resource_not_found',
+    500: 'internal_server_error',
+  };
+  const reason = (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/\W+/g, '_');
+  return plain(status, known[status] ?? reason);
+}
 
 export function oxenErrorReply(e: OxenErrorKind): ErrorReply {
   switch (e.kind) {
