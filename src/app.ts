@@ -8,6 +8,7 @@ import { datafoldStatusReply } from './http/datafold/errors.js';
 import { datafoldNotFound, datafoldRoutes, sendDatafold } from './http/datafold/routes.js';
 import { oxenStatusReply, routeNotFound } from './http/oxen/errors.js';
 import { oxenRoutes, sendOxenError } from './http/oxen/routes.js';
+import { checkResponses } from './http/response-check.js';
 import { createComputePool, type ComputeOptions } from './services/compute/pool.js';
 import { DatadiffService } from './services/datafold/datadiffs.js';
 import type { RecordShape } from './services/datafold/records.js';
@@ -24,7 +25,14 @@ import { loadSpec, specFile, type Spec } from './spec/openapi.js';
 
 type Settings = Pick<
   Config,
-  'datafoldKeys' | 'oxenTokens' | 'cors' | 'latency' | 'pollMs' | 'minPhaseMs' | 'jobTimeoutMs'
+  | 'datafoldKeys'
+  | 'oxenTokens'
+  | 'cors'
+  | 'latency'
+  | 'validateResponses'
+  | 'pollMs'
+  | 'minPhaseMs'
+  | 'jobTimeoutMs'
 >;
 /** What a caller of buildApp may leave out (the CLI's defaults). */
 export const SETTING_DEFAULTS: Settings = {
@@ -32,6 +40,7 @@ export const SETTING_DEFAULTS: Settings = {
   oxenTokens: [],
   cors: true,
   latency: { min: 0, max: 0 },
+  validateResponses: 'warn',
   pollMs: 3000,
   minPhaseMs: 0,
   jobTimeoutMs: 60_000,
@@ -121,6 +130,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
       at: new Date().toISOString(),
     });
   });
+  checkResponses(app, settings.validateResponses);
   if (settings.cors) await app.register(cors, { origin: '*' });
   // Faults: a rule of /_mock/faults, or the request's own `Prefer: code=…, delay=…` (Prism-style).
   const faults = new FaultRules();

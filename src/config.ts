@@ -18,6 +18,8 @@ export interface Config {
   cors: boolean;
   /** A delay, in ms, drawn from [min, max] before every API response. */
   latency: { min: number; max: number };
+  /** Check each API answer against the spec: off, warn (log) or strict (a 500 naming the violation). */
+  validateResponses: 'off' | 'warn' | 'strict';
   /** How long GET /api/v1/datadiffs/{id}?poll waits for a job to end. */
   pollMs: number;
   /** The least time each phase of a Datafold job lasts (to watch it progress). */
@@ -65,6 +67,11 @@ const FLAGS = {
   },
   cors: { env: 'DIFFMOCK_CORS', help: 'allow-all CORS on both APIs: on or off', default: 'on' },
   latency: { env: 'DIFFMOCK_LATENCY', help: 'delay every API response: MS or MIN-MAX', default: '0' },
+  'validate-responses': {
+    env: 'DIFFMOCK_VALIDATE_RESPONSES',
+    help: 'check API answers against the spec: off, warn or strict',
+    default: 'warn',
+  },
   'poll-ms': { env: 'DIFFMOCK_POLL_MS', help: 'longest wait of a datadiff GET with ?poll', default: '3000' },
   'min-phase-ms': {
     env: 'DIFFMOCK_MIN_PHASE_MS',
@@ -111,6 +118,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
         'oxen-token': { type: 'string', multiple: true },
         cors: { type: 'string' },
         latency: { type: 'string' },
+        'validate-responses': { type: 'string' },
         'poll-ms': { type: 'string' },
         'min-phase-ms': { type: 'string' },
         'job-timeout-ms': { type: 'string' },
@@ -139,6 +147,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     (values[flag] ?? (env[FLAGS[flag].env] ?? '').split(',')).map((k) => k.trim()).filter((k) => k !== '');
   const cors = get('cors');
   if (cors !== 'on' && cors !== 'off') throw new ConfigError(`--cors: '${cors}' is not on or off`);
+  const validateResponses = get('validate-responses');
+  if (validateResponses !== 'off' && validateResponses !== 'warn' && validateResponses !== 'strict')
+    throw new ConfigError(`--validate-responses: '${validateResponses}' is not off, warn or strict`);
   const latency = /^(\d+)(?:-(\d+))?$/.exec(get('latency'));
   if (!latency || Number(latency[2] ?? latency[1]) < Number(latency[1]))
     throw new ConfigError(`--latency: '${get('latency')}' is not MS or MIN-MAX`);
@@ -152,6 +163,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     oxenTokens: list('oxen-token'),
     cors: cors === 'on',
     latency: { min: Number(latency[1]), max: Number(latency[2] ?? latency[1]) },
+    validateResponses,
     pollMs: ms('poll-ms'),
     minPhaseMs: ms('min-phase-ms'),
     jobTimeoutMs: ms('job-timeout-ms'),

@@ -12,7 +12,11 @@ export async function build(
   data: string = BUNDLED_DATA,
   config: Omit<AppDeps['config'], 'data' | 'logLevel'> = {},
 ): Promise<App> {
-  return buildApp({ config: { data, logLevel: 'silent', ...config }, db: openDatabase(':memory:') });
+  // Strict: any answer outside the spec becomes a 500 that the test then sees.
+  return buildApp({
+    config: { data, logLevel: 'silent', validateResponses: 'strict', ...config },
+    db: openDatabase(':memory:'),
+  });
 }
 
 /**

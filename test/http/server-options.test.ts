@@ -47,6 +47,37 @@ describe('server options', () => {
     await app.app.close();
   });
 
+  it.each([
+    ['strict', 500],
+    ['warn', 200],
+    ['off', 200],
+  ] as const)(
+    'checks answers against the spec: %s gives %i for an answer outside it',
+    async (mode, status) => {
+      const app = await build('', { validateResponses: mode });
+      // A seeded record may carry any summary_results object; this one is no shape the spec allows.
+      const seeded = await app.app.inject({
+        method: 'POST',
+        url: '/_mock/datafold/datadiffs',
+        payload: {
+          id: 1,
+          data_source1_id: 1,
+          data_source2_id: 1,
+          pk_columns: ['id'],
+          summary_results: { status: 'weird' },
+        },
+      });
+      expect(seeded.statusCode).toBe(201);
+      const res = await app.app.inject({ method: 'GET', url: '/api/v1/datadiffs/1/summary_results' });
+      expect(res.statusCode).toBe(status);
+      if (mode === 'strict')
+        expect(JSON.parse(res.body).violation).toMatch(
+          /^get_datadiff_summary_results: the 200 body breaks the spec/,
+        );
+      await app.app.close();
+    },
+  );
+
   it('serves both contracts as JSON', async () => {
     const app = await build('');
     for (const name of ['oxen', 'datafold']) {
@@ -78,6 +109,7 @@ describe('reading flags and the environment', () => {
     [['--latency', '30-10'], '--latency'],
     [['--latency', 'slow'], '--latency'],
     [['--cors', 'maybe'], '--cors'],
+    [['--validate-responses', 'loud'], '--validate-responses'],
     [['--port', '70000'], '--port'],
     [['--poll-ms', '-1'], '--poll-ms'],
   ])('refuses %j with a message naming the flag', (argv, flag) => {

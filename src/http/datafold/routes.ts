@@ -11,6 +11,7 @@ import {
   starletteNotFound,
   type DatafoldReply,
 } from './errors.js';
+import { markOperation } from '../response-check.js';
 import { jsonDecodeError, PydanticValidator } from './pydantic.js';
 
 export interface DatafoldRoutesOptions {
@@ -97,6 +98,7 @@ export async function datafoldRoutes(
       method: op.method as 'GET',
       url,
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        markOperation(req, spec, op.operationId);
         const params = req.params as { datadiff_id?: string };
         let id = 0;
         if (params.datadiff_id !== undefined) {

@@ -15,6 +15,7 @@ import { fileDiff } from '../../services/oxen/file-diff.js';
 import { OXEN_VERSION } from '../../services/oxen/views.js';
 import type { RepoRow } from '../../storage/oxen-store.js';
 import type { Spec } from '../../spec/openapi.js';
+import { markOperation } from '../response-check.js';
 import { oxenErrorReply, routeNotFound, type ErrorReply } from './errors.js';
 import { readDfQuery, readPageQuery } from './query.js';
 import { parseCompareBody } from './serde-body.js';
@@ -120,6 +121,7 @@ export async function oxenRoutes(
   const run =
     (operationId: string, params?: (p: Params) => Params) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
+      markOperation(req, spec, operationId);
       const raw = req.params as Params;
       const repo = store.findRepo(raw.namespace!, raw.repo_name!);
       if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
