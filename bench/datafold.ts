@@ -1,21 +1,15 @@
 // Benchmarks of the Datafold API, in-process. Prints one table.
 // Run: npm run bench  (BENCH_RECORDS and BENCH_DIFF_ROWS change the sizes; defaults 100,000 and 1,000,000)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { printTable, time } from './table.js';
-import { buildApp } from '../src/app.js';
-import { openDatabase } from '../src/storage/db.js';
+import { benchApp, printTable, time } from './table.js';
 import { mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
 
 async function main(): Promise<void> {
-  const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
-  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-    const res = await app.app.inject({ method, url, ...(payload && { payload }) });
-    if (res.statusCode !== 200 && res.statusCode !== 201)
-      throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  };
+  const { app, inject: send } = await benchApp();
+  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+    JSON.parse((await send(method, url, payload)).body) as Record<string, unknown>;
 
   // A list over N seeded records.
   const n = Number(process.env.BENCH_RECORDS ?? 100_000);

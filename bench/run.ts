@@ -1,9 +1,7 @@
 // Benchmarks of the Oxen compare engine and routes, in-process. Prints one table.
 // Run: npm run bench  (set BENCH_ROWS to change the compare size; default 1,000,000)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { printTable, time } from './table.js';
-import { buildApp } from '../src/app.js';
-import { openDatabase } from '../src/storage/db.js';
+import { benchApp, printTable, time } from './table.js';
 import { diffText } from '../src/engine/text-diff.js';
 import { generateTables, mulberry32 } from '../scripts/tables.js';
 
@@ -11,13 +9,7 @@ const rows: Array<[string, string]> = [];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
-  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-    const res = await app.app.inject({ method, url, ...(payload && { payload }) });
-    if (res.statusCode !== 200 && res.statusCode !== 201)
-      throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
-    return res;
-  };
+  const { app, inject } = await benchApp();
 
   // Text diff: 100k lines, 1% changed.
   const rand = mulberry32(7);

@@ -24,7 +24,6 @@ export interface DatadiffOptions {
   tolerance?: Tolerance | null;
   perColumnTolerance?: Record<string, Tolerance>;
   caseInsensitiveStrings?: boolean;
-  nullEqualsEmptyString?: boolean;
   /** Cross-database diffs do not measure schema: diff_schema is then 0 (reference §5.2). */
   measureSchema?: boolean;
 }
@@ -122,10 +121,6 @@ function sameType(a: Dtype, b: Dtype): boolean {
 }
 
 function cellsEqual(a: Cell, b: Cell, tolerance: Tolerance | undefined, options: DatadiffOptions): boolean {
-  if (options.nullEqualsEmptyString) {
-    if (a === '') a = null;
-    if (b === '') b = null;
-  }
   if (a === null || b === null) return a === b;
   if (typeof a === 'number' && typeof b === 'number') {
     if (!tolerance) return a === b;

@@ -1,7 +1,6 @@
 // Datafold data sources (their tables as JSON) and data diff records. Records are kept as the JSON the
 // API answers with; list filters and sorting use the generated columns of datafold-fields.ts.
 import type { Db } from './db.js';
-export { SORT_FIELDS } from './datafold-fields.js';
 import { columnOf, SORT_FIELDS } from './datafold-fields.js';
 
 export interface SourceRow {

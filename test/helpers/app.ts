@@ -7,6 +7,17 @@ import { openDatabase } from '../../src/storage/db.js';
 export const REPO = '/api/repos/ox/compare-datasets';
 export const COMPARE = `${REPO}/compare`;
 
+/** The bundled 100,000-row compare: ox/large-table's rows.csv, main against refresh, keyed by id. */
+export const LARGE_FRAMES = '/api/repos/ox/large-table/compare/data_frames';
+export const LARGE_COMPARE = {
+  compare_id: 'big',
+  left: { path: 'data/rows.csv', version: 'main' },
+  right: { path: 'data/rows.csv', version: 'refresh' },
+  keys: [{ left: 'id', right: 'id' }],
+  compare: [],
+  display: [],
+};
+
 /** An app on a fresh in-memory database with the bundled fixtures (or none). */
 export async function build(
   data: string = BUNDLED_DATA,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/db.js';
-import { COMPARE, call } from '../helpers/app.js';
+import { COMPARE, LARGE_COMPARE, LARGE_FRAMES, call } from '../helpers/app.js';
 
 // The same requests answered by an app that sends every diff to its worker threads and by one that
 // computes everything inline must be byte for byte the same; and a big compare in a worker must
@@ -60,20 +60,7 @@ describe('the compute pool', () => {
       last = now;
     }, 5);
     const t0 = performance.now();
-    const res = await call(
-      workers,
-      'create_df_diff',
-      'POST',
-      '/api/repos/ox/large-table/compare/data_frames',
-      {
-        compare_id: 'big',
-        left: { path: 'data/rows.csv', version: 'main' },
-        right: { path: 'data/rows.csv', version: 'refresh' },
-        keys: [{ left: 'id', right: 'id' }],
-        compare: [],
-        display: [],
-      },
-    );
+    const res = await call(workers, 'create_df_diff', 'POST', LARGE_FRAMES, LARGE_COMPARE);
     const compareMs = performance.now() - t0;
     clearInterval(ticker);
     expect(res.statusCode).toBe(200);

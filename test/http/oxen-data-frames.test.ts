@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
-import { build, call } from '../helpers/app.js';
+import { build, call, LARGE_COMPARE, LARGE_FRAMES } from '../helpers/app.js';
 
 let app: App;
 let ids: Record<string, string>;
@@ -253,14 +253,7 @@ describe('a 100,000-row compare', () => {
       else if (before.get(id) !== line) modified++;
     for (const id of before.keys()) if (!after.has(id)) removed++;
 
-    const res = await call(app, 'create_df_diff', 'POST', '/api/repos/ox/large-table/compare/data_frames', {
-      compare_id: 'big',
-      left: { path: 'data/rows.csv', version: 'main' },
-      right: { path: 'data/rows.csv', version: 'refresh' },
-      keys: [{ left: 'id', right: 'id' }],
-      compare: [],
-      display: [],
-    });
+    const res = await call(app, 'create_df_diff', 'POST', LARGE_FRAMES, LARGE_COMPARE);
     expect(res.json.dfs.summary.modifications).toEqual({
       added_rows: added,
       removed_rows: removed,
@@ -270,7 +263,7 @@ describe('a 100,000-row compare', () => {
       app,
       'get_derived_df',
       'GET',
-      `/api/repos/ox/large-table/compare/data_frames/big/diff?page=${Math.ceil((added + removed + modified) / 100)}`,
+      `${LARGE_FRAMES}/big/diff?page=${Math.ceil((added + removed + modified) / 100)}`,
     );
     expect(last.json.data_frame.view.pagination.total_entries).toBe(added + removed + modified);
     expect(last.json.data_frame.view.data.length).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ import type { ComputePool } from '../compute/pool.js';
 import type { DatasetSpec } from '../compute/datadiff-task.js';
 import { DatafoldError, valueError } from './errors.js';
 import { readListQuery } from './list-query.js';
-import { completeRecord, isoNow, isoOf, parseIso, withoutProgress, type RecordShape } from './records.js';
+import { completeRecord, isoNow, withoutProgress, type RecordShape } from './records.js';
 
 export interface DatadiffTiming {
   /** Each phase (waiting, reading, diffing) lasts at least this long; 0 = as fast as it computes. */
@@ -278,7 +278,6 @@ export class DatadiffService {
         perColumn.map((t) => [t.column_name, { value: t.tolerance_value, mode: t.tolerance_mode }]),
       ),
       caseInsensitiveStrings: modifiers.includes('case_insensitive_strings'),
-      nullEqualsEmptyString: modifiers.includes('null_equals_empty_string'),
       measureSchema: record.kind === 'in_db',
     };
   }
@@ -391,11 +390,4 @@ export class DatadiffService {
       summary,
     );
   }
-}
-
-/** Reads `created_at` etc. of a seeded record into the stored ISO form; null when not a date. */
-export function normalizeDate(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const ms = parseIso(value);
-  return ms === null ? null : isoOf(ms);
 }

@@ -3,7 +3,8 @@
 // `<D` before D, `>D` after D, a bare DATE (that day) or DATETIME (that minute), `D1<<D2` from D1 to
 // the end of D2. Times are UTC. A value the field cannot hold is a 422, as FastAPI would give for a
 // declared parameter.
-import { SORT_FIELDS, type ListQuery, type Match } from '../../storage/datafold-store.js';
+import { SORT_FIELDS } from '../../storage/datafold-fields.js';
+import type { ListQuery, Match } from '../../storage/datafold-store.js';
 import { DatafoldError, type ValidationItem } from './errors.js';
 import { isoOf, parseIso } from './records.js';
 

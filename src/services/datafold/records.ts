@@ -36,6 +36,13 @@ export function parseIso(text: string): number | null {
   return Number.isNaN(ms) ? null : ms + fraction;
 }
 
+/** A date given in a seeded record, in the stored form; null when it is not an ISO date. */
+export function normalizeDate(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const ms = parseIso(value);
+  return ms === null ? null : isoOf(ms);
+}
+
 /** A record with every field present, in schema order; fields the schema lacks (newer revisions) follow. */
 export function completeRecord(shape: RecordShape, values: Json): Json {
   const out: Json = {};

@@ -10,8 +10,7 @@ import type { Cell, Dtype } from '../../engine/frame.js';
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
 import { DocumentError } from '../document-error.js';
-import { normalizeDate } from './datadiffs.js';
-import { completeRecord, isoNow, type RecordShape } from './records.js';
+import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
 
 export type ReadBeside = (path: string) => Uint8Array | undefined;
 export interface DatafoldFixtureSet {
@@ -142,11 +141,6 @@ export class DataSourceService {
 
   /** Loads the fixtures only into an empty store, so a file database keeps its records. */
   loadIfEmpty(): void {
-    if (
-      this.store.listSources().length === 0 &&
-      this.store.unfinished().length === 0 &&
-      !this.store.hasDatadiffs()
-    )
-      this.reset();
+    if (this.store.listSources().length === 0 && !this.store.hasDatadiffs()) this.reset();
   }
 }
