@@ -1,7 +1,7 @@
 // Builds the Fastify app from its dependencies. Never listens: see server.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
 import { datafoldStatusReply } from './http/datafold/errors.js';
@@ -47,7 +47,7 @@ export const SETTING_DEFAULTS: Settings = {
 };
 
 export interface AppDeps {
-  config: Pick<Config, 'data' | 'logLevel'> & Partial<Settings>;
+  config: Pick<Config, 'data' | 'logLevel'> & Partial<Settings & Pick<Config, 'logPretty'>>;
   db: Db;
   /** Worker threads for the heavy diffs; closed with the app. */
   compute?: ComputeOptions;
@@ -81,13 +81,28 @@ export interface App {
   journal: RequestJournal;
   /** Back to the fixtures: repositories, compares, data sources, diffs, and an empty journal. */
   reset(): Promise<void>;
+  /** Reads the fixture files again and loads them (for --watch); journal and faults stay. */
+  reloadFixtures(): Promise<void>;
 }
 
 /** Builds the app and loads the fixtures into an empty database. */
 export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   const settings = { ...SETTING_DEFAULTS, ...config };
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            ...(config.logPretty && {
+              transport: {
+                target: 'pino-pretty',
+                options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
+              },
+            }),
+          },
+    // One line per request, written by the journal hook below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 32 * 1024 * 1024,
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 4096 },
   });
@@ -119,6 +134,8 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
 
   const journal = new RequestJournal();
   app.addHook('onResponse', async (req, reply) => {
+    const ms = Math.round(reply.elapsedTime * 1000) / 1000;
+    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms }, 'request');
     if (req.url.startsWith('/_mock')) return;
     const at = req.url.indexOf('?');
     journal.record({
@@ -126,7 +143,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
       path: at < 0 ? req.url : req.url.slice(0, at),
       query: at < 0 ? '' : req.url.slice(at + 1),
       status: reply.statusCode,
-      duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      duration_ms: ms,
       at: new Date().toISOString(),
     });
   });
@@ -162,6 +179,15 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   ] as const)
     app.get(`/openapi/${name}.json`, async () => spec.document);
 
+  // On close, Fastify waits for the requests in flight; their keep-alive connections must then end too,
+  // or the close would wait out the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     datadiffs.stopAll();
     await pool.close();
@@ -186,5 +212,9 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     // oxen-server's default service answers every unmatched route or method the same way.
     return sendOxenError(reply, routeNotFound());
   });
-  return { app, repos, sources, datadiffs, journal, reset };
+  const reloadFixtures = async () => {
+    await repos.reload();
+    sources.reset();
+  };
+  return { app, repos, sources, datadiffs, journal, reset, reloadFixtures };
 }

@@ -10,6 +10,10 @@ export interface Config {
   data: string;
   db: string;
   logLevel: string;
+  /** JSON log lines, or pino-pretty's coloured ones. */
+  logPretty: boolean;
+  /** Reload the fixtures when files under `data` change. */
+  watch: boolean;
   /** Datafold API keys; when any is set, requests need `Authorization: Key <key>`. */
   datafoldKeys: string[];
   /** Oxen bearer tokens; when any is set, requests need `Authorization: Bearer <token>`. */
@@ -52,8 +56,18 @@ const FLAGS = {
   },
   'log-level': {
     env: 'LOG_LEVEL',
-    help: 'fatal, error, warn, info, debug, trace or silent',
-    default: 'warn',
+    help: 'fatal, error, warn, info (one line per request), debug, trace or silent',
+    default: 'info',
+  },
+  'log-format': {
+    env: 'DIFFMOCK_LOG_FORMAT',
+    help: 'json, pretty, or auto: pretty when the output is a terminal',
+    default: 'auto',
+  },
+  watch: {
+    env: 'DIFFMOCK_WATCH',
+    help: 'reload the fixtures when files under --data change: on or off',
+    default: 'off',
   },
   'datafold-key': {
     env: 'DIFFMOCK_DATAFOLD_KEYS',
@@ -103,7 +117,8 @@ export function usage(): string {
   ].join('\n');
 }
 
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
+/** `terminal`: whether the output is a terminal (where `--log-format auto` logs pretty). */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, terminal = false): Config | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -114,6 +129,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
         data: { type: 'string' },
         db: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        watch: { type: 'string' },
         'datafold-key': { type: 'string', multiple: true },
         'oxen-token': { type: 'string', multiple: true },
         cors: { type: 'string' },
@@ -145,8 +162,17 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
   };
   const list = (flag: 'datafold-key' | 'oxen-token') =>
     (values[flag] ?? (env[FLAGS[flag].env] ?? '').split(',')).map((k) => k.trim()).filter((k) => k !== '');
-  const cors = get('cors');
-  if (cors !== 'on' && cors !== 'off') throw new ConfigError(`--cors: '${cors}' is not on or off`);
+  const onOff = (flag: 'cors' | 'watch') => {
+    const value = get(flag);
+    if (value !== 'on' && value !== 'off') throw new ConfigError(`--${flag}: '${value}' is not on or off`);
+    return value === 'on';
+  };
+  const logLevel = get('log-level');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    throw new ConfigError(`--log-level: '${logLevel}' is not a pino level or silent`);
+  const logFormat = get('log-format');
+  if (logFormat !== 'json' && logFormat !== 'pretty' && logFormat !== 'auto')
+    throw new ConfigError(`--log-format: '${logFormat}' is not json, pretty or auto`);
   const validateResponses = get('validate-responses');
   if (validateResponses !== 'off' && validateResponses !== 'warn' && validateResponses !== 'strict')
     throw new ConfigError(`--validate-responses: '${validateResponses}' is not off, warn or strict`);
@@ -158,10 +184,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     host: get('host'),
     data: get('data'),
     db: get('db'),
-    logLevel: get('log-level'),
+    logLevel,
+    logPretty: logFormat === 'pretty' || (logFormat === 'auto' && terminal),
+    watch: onOff('watch'),
     datafoldKeys: list('datafold-key'),
     oxenTokens: list('oxen-token'),
-    cors: cors === 'on',
+    cors: onOff('cors'),
     latency: { min: Number(latency[1]), max: Number(latency[2] ?? latency[1]) },
     validateResponses,
     pollMs: ms('poll-ms'),

@@ -17,7 +17,7 @@ function violationOf(req: FastifyRequest, reply: FastifyReply, payload: unknown)
   const mark = operations.get(req.raw);
   if (!mark || typeof payload !== 'string') return null;
   if (!/json/.test(String(reply.getHeader('content-type') ?? ''))) return null;
-  const validate = mark.spec.operations.get(mark.operationId)?.responses.get(String(reply.statusCode));
+  const validate = mark.spec.operations.get(mark.operationId)?.response(String(reply.statusCode));
   if (!validate) return `${mark.operationId}: status ${reply.statusCode} has no JSON response in the spec`;
   let body: unknown;
   try {

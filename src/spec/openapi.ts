@@ -1,5 +1,6 @@
-// Loads an OpenAPI 3.1 document and compiles its validators once, keyed by operationId:
-// one for the query, one for the JSON body, one per response status code.
+// Loads an OpenAPI 3.1 document and its validators, keyed by operationId: one for the query, one for
+// the JSON body, one per response status code. Each is compiled on first use (compiling all of them
+// up front took half a second of every start).
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -10,9 +11,10 @@ export interface Operation {
   operationId: string;
   method: string;
   path: string;
-  query: ValidateFunction | undefined;
-  body: ValidateFunction | undefined;
-  responses: Map<string, ValidateFunction>;
+  readonly query: ValidateFunction | undefined;
+  readonly body: ValidateFunction | undefined;
+  /** The validator of a response status's JSON body; undefined when the status declares none. */
+  response(status: string): ValidateFunction | undefined;
 }
 
 export interface Spec {
@@ -23,6 +25,16 @@ export interface Spec {
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/** A value made on first call, then kept. */
+function once<T>(make: () => T): () => T {
+  let made = false;
+  let value: T;
+  return () => {
+    if (!made) [value, made] = [make(), true];
+    return value;
+  };
+}
 
 function pointer(...parts: string[]): string {
   return '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -42,19 +54,23 @@ export function loadSpec(file: URL | string, id: string): Spec {
       if (!op) continue;
       const operationId = op.operationId as string;
       const params = ((op.parameters ?? []) as Json[]).filter((p) => p.in === 'query');
-      const query = params.length
-        ? queryAjv.compile({
-            type: 'object',
-            properties: Object.fromEntries(params.map((p) => [p.name as string, p.schema as Json])),
-            required: params.filter((p) => p.required).map((p) => p.name as string),
-          })
-        : undefined;
-      const body = (op.requestBody as Json | undefined)?.content
-        ? ajv.compile({
-            $ref: `${id}${pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema')}`,
-          })
-        : undefined;
-      const responses = new Map<string, ValidateFunction>();
+      const query = once(() =>
+        params.length
+          ? queryAjv.compile({
+              type: 'object',
+              properties: Object.fromEntries(params.map((p) => [p.name as string, p.schema as Json])),
+              required: params.filter((p) => p.required).map((p) => p.name as string),
+            })
+          : undefined,
+      );
+      const body = once(() =>
+        (op.requestBody as Json | undefined)?.content
+          ? ajv.compile({
+              $ref: `${id}${pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema')}`,
+            })
+          : undefined,
+      );
+      const responses = new Map<string, () => ValidateFunction>();
       for (const [status, declared] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
         // A response may be a $ref to components/responses; validate against wherever it points.
         const ref = declared.$ref as string | undefined;
@@ -66,15 +82,22 @@ export function loadSpec(file: URL | string, id: string): Spec {
         // application/json first; an RFC 7807 problem+json body is checked the same way.
         const type = ['application/json', 'application/problem+json'].find((t) => content[t]);
         if (type)
-          responses.set(status, ajv.compile({ $ref: `${id}${pointer(...at, 'content', type, 'schema')}` }));
+          responses.set(
+            status,
+            once(() => ajv.compile({ $ref: `${id}${pointer(...at, 'content', type, 'schema')}` })),
+          );
       }
       operations.set(operationId, {
         operationId,
         method: method.toUpperCase(),
         path,
-        query,
-        body,
-        responses,
+        get query() {
+          return query();
+        },
+        get body() {
+          return body();
+        },
+        response: (status) => responses.get(status)?.(),
       });
     }
   }

@@ -89,6 +89,11 @@ export class DatafoldStore {
     return this.s.tableNames.all(sourceId) as string[];
   }
 
+  /** Runs `fn` in one transaction: all of its writes land, or none (a fixture that fails to load). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Removes every data source and data diff (the reset before fixtures are loaded again). */
   clear(): void {
     this.db.transaction(() => {

@@ -15,6 +15,15 @@ function subdirs(dir: string): string[] {
     .sort();
 }
 
+/** A fixture file's JSON; a syntax error names the file (a fixture being edited under --watch). */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}
+
 export function readOxenFixtures(dataDir: string): FixtureDocument[] {
   const root = join(dataDir, 'oxen');
   if (!existsSync(root)) return [];
@@ -26,7 +35,7 @@ export function readOxenFixtures(dataDir: string): FixtureDocument[] {
       if (!existsSync(source)) continue;
       out.push({
         source,
-        doc: JSON.parse(readFileSync(source, 'utf8')) as unknown,
+        doc: readJson(source),
         readBeside: (path) => {
           const file = resolve(folder, path);
           if (!file.startsWith(folder + sep) || !existsSync(file)) return undefined;
@@ -65,10 +74,10 @@ export function readDatafoldFixtures(dataDir: string): DatafoldFixtures {
         .sort()
         .map((name) => {
           const source = join(sourcesDir, name);
-          return { source, doc: JSON.parse(readFileSync(source, 'utf8')) as unknown, readBeside };
+          return { source, doc: readJson(source), readBeside };
         })
     : [];
   const records = join(root, 'datadiffs.json');
-  const datadiffs = existsSync(records) ? (JSON.parse(readFileSync(records, 'utf8')) as unknown[]) : [];
+  const datadiffs = existsSync(records) ? (readJson(records) as unknown[]) : [];
   return { sources, datadiffs };
 }

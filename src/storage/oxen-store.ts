@@ -164,6 +164,11 @@ export class OxenStore {
   }
 
   /** Removes every repository and compare (the reset before fixtures are loaded again). */
+  /** Runs `fn` in one transaction: all of its writes land, or none (a fixture that fails to load). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   clear(): void {
     this.db.transaction(() => {
       for (const table of [

@@ -56,7 +56,7 @@ export async function call(
     json = JSON.parse(res.body);
     const op = oxenSpecOnce().operations.get(operationId) ?? datafoldSpecOnce().operations.get(operationId);
     expect(op, `operation ${operationId}`).toBeDefined();
-    const validate = op!.responses.get(String(res.statusCode));
+    const validate = op!.response(String(res.statusCode));
     expect(validate, `${operationId} declares a JSON ${res.statusCode}`).toBeDefined();
     if (!validate!(json)) {
       throw new Error(

@@ -105,10 +105,22 @@ describe('reading flags and the environment', () => {
     });
   });
 
+  it('logs pretty only where asked, or on a terminal under auto', () => {
+    const pretty = (argv: string[], terminal: boolean) =>
+      (loadConfig(argv, {}, terminal) as { logPretty: boolean }).logPretty;
+    expect([pretty([], false), pretty([], true)]).toEqual([false, true]);
+    expect(pretty(['--log-format', 'json'], true)).toBe(false);
+    expect(pretty(['--log-format', 'pretty'], false)).toBe(true);
+    expect(loadConfig(['--watch', 'on'], {})).toMatchObject({ watch: true, logLevel: 'info' });
+  });
+
   it.each([
     [['--latency', '30-10'], '--latency'],
     [['--latency', 'slow'], '--latency'],
     [['--cors', 'maybe'], '--cors'],
+    [['--watch', 'yes'], '--watch'],
+    [['--log-level', 'loud'], '--log-level'],
+    [['--log-format', 'xml'], '--log-format'],
     [['--validate-responses', 'loud'], '--validate-responses'],
     [['--port', '70000'], '--port'],
     [['--poll-ms', '-1'], '--poll-ms'],

@@ -125,18 +125,21 @@ export class DataSourceService {
   }
 
   /** Empties the Datafold tables and loads the bundled data sources and records. */
+  /** Back to the fixtures, in one transaction: a fixture that fails to load changes nothing. */
   reset(): void {
     const { sources, datadiffs } = this.fixtures();
-    this.store.clear();
-    for (const fixture of sources) {
-      try {
-        this.register(fixture.doc, fixture.readBeside);
-      } catch (error) {
-        if (error instanceof DocumentError) throw new DocumentError(`${fixture.source}: ${error.message}`);
-        throw error;
+    this.store.atomically(() => {
+      this.store.clear();
+      for (const fixture of sources) {
+        try {
+          this.register(fixture.doc, fixture.readBeside);
+        } catch (error) {
+          if (error instanceof DocumentError) throw new DocumentError(`${fixture.source}: ${error.message}`);
+          throw error;
+        }
       }
-    }
-    this.seed(datadiffs);
+      this.seed(datadiffs);
+    });
   }
 
   /** Loads the fixtures only into an empty store, so a file database keeps its records. */

@@ -45,8 +45,23 @@ export class RepoService {
       }
       this.bundled = built;
     }
-    this.store.clear();
-    for (const data of this.bundled) this.store.replaceRepo(data);
+    const bundled = this.bundled;
+    this.store.atomically(() => {
+      this.store.clear();
+      for (const data of bundled) this.store.replaceRepo(data);
+    });
+  }
+
+  /** Reads the fixture files again (they changed), then resets to them; on an error nothing changes. */
+  async reload(): Promise<void> {
+    const previous = this.bundled;
+    this.bundled = undefined;
+    try {
+      await this.reset();
+    } catch (error) {
+      this.bundled = previous;
+      throw error;
+    }
   }
 
   /** Loads the fixtures only into an empty store, so a file database keeps what it had across restarts. */
