@@ -55,12 +55,16 @@ export interface AppDeps {
 
 let oxenSpec: Spec | undefined;
 let datafoldSpec: Spec | undefined;
+let adminSpec: Spec | undefined;
 /** The specs are compiled once per process. */
 export function oxenSpecOnce(): Spec {
   return (oxenSpec ??= loadSpec(specFile('oxen.json'), 'oxen'));
 }
 export function datafoldSpecOnce(): Spec {
   return (datafoldSpec ??= loadSpec(specFile('datafold.json'), 'datafold'));
+}
+export function adminSpecOnce(): Spec {
+  return (adminSpec ??= loadSpec(specFile('admin.json'), 'admin'));
 }
 
 /** The record fields, in order, with defaults: the seed's ApiDataDiffWithProgressState. */
@@ -176,6 +180,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   for (const [name, spec] of [
     ['oxen', oxenSpecOnce()],
     ['datafold', dfSpec],
+    ['admin', adminSpecOnce()],
   ] as const)
     app.get(`/openapi/${name}.json`, async () => spec.document);
 
@@ -204,7 +209,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     journal.clear();
     faults.clear();
   };
-  await app.register(adminRoutes, { repos, sources, journal, faults, reset });
+  await app.register(adminRoutes, { repos, sources, journal, faults, reset, spec: adminSpecOnce() });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/_mock'))
       return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });

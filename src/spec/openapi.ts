@@ -97,7 +97,9 @@ export function loadSpec(file: URL | string, id: string): Spec {
         get body() {
           return body();
         },
-        response: (status) => responses.get(status)?.(),
+        // The exact status first, then its range (`4XX`), then `default`, as OpenAPI matches them.
+        response: (status) =>
+          (responses.get(status) ?? responses.get(`${status[0]}XX`) ?? responses.get('default'))?.(),
       });
     }
   }

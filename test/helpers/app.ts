@@ -1,6 +1,13 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { buildApp, datafoldSpecOnce, oxenSpecOnce, type App, type AppDeps } from '../../src/app.js';
+import {
+  adminSpecOnce,
+  buildApp,
+  datafoldSpecOnce,
+  oxenSpecOnce,
+  type App,
+  type AppDeps,
+} from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/db.js';
 
@@ -54,7 +61,9 @@ export async function call(
   // application/json, and the RFC 7807 application/problem+json of Datafold's errors.
   if (/^application\/(problem\+)?json/.test(String(res.headers['content-type']))) {
     json = JSON.parse(res.body);
-    const op = oxenSpecOnce().operations.get(operationId) ?? datafoldSpecOnce().operations.get(operationId);
+    const op = [oxenSpecOnce, datafoldSpecOnce, adminSpecOnce]
+      .map((spec) => spec().operations.get(operationId))
+      .find((found) => found !== undefined);
     expect(op, `operation ${operationId}`).toBeDefined();
     const validate = op!.response(String(res.statusCode));
     expect(validate, `${operationId} declares a JSON ${res.statusCode}`).toBeDefined();

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { datafoldSpecOnce, oxenSpecOnce } from '../../src/app.js';
+import { adminSpecOnce, datafoldSpecOnce, oxenSpecOnce } from '../../src/app.js';
 
 // Validators are compiled on first use (start-up time); this compiles every one, so that a schema
 // that does not compile fails here rather than on some request.
 describe.each([
   ['oxen', oxenSpecOnce],
   ['datafold', datafoldSpecOnce],
+  ['admin', adminSpecOnce],
 ])('the %s document', (_name, specOnce) => {
   it('compiles the query, body and response validators of every operation', () => {
     const spec = specOnce();
