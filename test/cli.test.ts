@@ -13,7 +13,12 @@ const tempDir = () => {
   dirs.push(dir);
   return dir;
 };
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A failed test must not leave its server running.
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
 
 interface Cli {
   url: string;
@@ -31,6 +36,7 @@ async function startCli(args: string[]): Promise<Cli> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  children.push(child);
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -27,6 +27,19 @@ export class RepoService {
     return describeRepo(doc, data);
   }
 
+  /** Every repository with its branches, head branch first (the landing page). */
+  list(): Array<{ namespace: string; name: string; headBranch: string; branches: string[] }> {
+    return this.store.listRepos().map((repo) => {
+      const names = this.store.listBranches(repo.id).map((b) => b.name);
+      return {
+        namespace: repo.namespace,
+        name: repo.name,
+        headBranch: repo.head_branch,
+        branches: [repo.head_branch, ...names.filter((n) => n !== repo.head_branch)],
+      };
+    });
+  }
+
   deleteRepo(namespace: string, name: string): boolean {
     return this.store.deleteRepo(namespace, name);
   }
@@ -34,15 +47,17 @@ export class RepoService {
   /** Empties the store and loads the bundled fixtures (a fixture that fails names its file). */
   async reset(): Promise<void> {
     if (!this.bundled) {
-      const built: RepoData[] = [];
-      for (const fixture of this.fixtures()) {
-        try {
-          built.push(await buildRepoData(parseRepoDoc(fixture.doc), fixture.readBeside));
-        } catch (error) {
-          if (error instanceof DocumentError) throw new DocumentError(`${fixture.source}: ${error.message}`);
-          throw error;
-        }
-      }
+      const built = await Promise.all(
+        this.fixtures().map(async (fixture) => {
+          try {
+            return await buildRepoData(parseRepoDoc(fixture.doc), fixture.readBeside);
+          } catch (error) {
+            if (error instanceof DocumentError)
+              throw new DocumentError(`${fixture.source}: ${error.message}`);
+            throw error;
+          }
+        }),
+      );
       this.bundled = built;
     }
     const bundled = this.bundled;
