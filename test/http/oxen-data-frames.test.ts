@@ -183,14 +183,15 @@ describe('data-frame compares', () => {
     [
       'targets without keys',
       body({ keys: [] }),
-      500,
+      400, // 0.50.0: 500 OxenError::Basic
       {
         error: {
-          type: 'internal_server_error',
-          title: 'Must specify at least one key column if specifying target columns.',
+          type: 'bad_request',
+          title: 'Bad Request',
+          detail: 'Must specify at least one key column if specifying target columns.',
         },
         status: 'error',
-        status_message: 'internal_server_error',
+        status_message: 'bad_request',
       },
     ],
     [

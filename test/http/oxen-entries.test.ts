@@ -165,8 +165,8 @@ describe('entries', () => {
     ]);
     expect(real.json.compare.self.filename).toBe('data/train');
     const missing = await call(app, 'entries_real', 'GET', `${COMPARE}/entries/${BH}/dir/nope`);
-    expect(missing.statusCode).toBe(500);
-    expect(missing.json.error.title).toBe(
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json.error.detail).toBe(
       'Could not calculate dir diff tree: dir does not exist in either commit.',
     );
   });

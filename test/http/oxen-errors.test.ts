@@ -46,12 +46,12 @@ describe('Oxen errors', () => {
       'no .. at all',
       'commits',
       `${COMPARE}/commits/main`,
-      500,
+      400, // 0.50.0: 500 OxenError::Basic (see the README's fidelity choices)
       nested(
-        'internal_server_error',
+        'bad_request',
+        'Bad Request',
         'Could not parse commits. Format should be base..head',
-        undefined,
-        'internal_server_error',
+        'bad_request',
       ),
     ],
     [
@@ -65,12 +65,12 @@ describe('Oxen errors', () => {
       'file at neither revision',
       'file_real',
       `${COMPARE}/file/main..main/nope.txt`,
-      500,
+      400, // 0.50.0: 500 OxenError::Basic (see the README's fidelity choices)
       nested(
-        'internal_server_error',
+        'bad_request',
+        'Bad Request',
         'Could not calculate diff: neither base nor head entries exist.',
-        undefined,
-        'internal_server_error',
+        'bad_request',
       ),
     ],
     [

@@ -98,7 +98,9 @@ export function oxenErrorReply(e: OxenErrorKind): ErrorReply {
         `Schema does not match. Valid Fields [${fields}]`,
       );
     }
+    // 0.50.0 answers these bad inputs with a 500 OxenError::Basic; a mock never answers bad input with
+    // a 5xx (contract tools flag every 5xx), so they get the BadRequest body of newer servers instead.
     case 'basic':
-      return nested(500, 'internal_server_error', e.message, 'internal_server_error');
+      return nested(400, 'bad_request', 'Bad Request', 'bad_request', e.message);
   }
 }
