@@ -1,7 +1,12 @@
 // Builds the Fastify app from its dependencies. Never listens: see server.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import cors from '@fastify/cors';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
 import { docsRoutes } from './http/docs/routes.js';
@@ -124,6 +129,16 @@ function landingData(
   };
 }
 
+/** A route or method that nothing serves, each prefix in its own vendor's way. A URL that does not
+ * decode (a stray `%`) is answered the same: neither vendor routes it to a handler. */
+function answerUnmatched(req: FastifyRequest, reply: FastifyReply) {
+  if (req.url.startsWith('/_mock'))
+    return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });
+  if (req.url.startsWith('/api/v1/')) return sendDatafold(reply, datafoldNotFound(req.url));
+  // oxen-server's default service answers every unmatched route or method the same way.
+  return sendOxenError(reply, routeNotFound());
+}
+
 /** Builds the app and loads the fixtures into an empty database. */
 export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   const settings = { ...SETTING_DEFAULTS, ...config };
@@ -144,6 +159,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 32 * 1024 * 1024,
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 4096 },
+    frameworkErrors: (_error, req, reply) => answerUnmatched(req, reply),
   });
   const pool = createComputePool(compute);
 
@@ -246,12 +262,14 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     faults.clear();
   };
   await app.register(adminRoutes, { repos, sources, journal, faults, reset, spec: adminSpecOnce() });
-  app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/_mock'))
-      return reply.code(404).send({ error: `no admin route ${req.method} ${req.url}` });
-    if (req.url.startsWith('/api/v1/')) return sendDatafold(reply, datafoldNotFound(req.url));
-    // oxen-server's default service answers every unmatched route or method the same way.
-    return sendOxenError(reply, routeNotFound());
+  app.setNotFoundHandler(answerUnmatched);
+  // Errors outside the API plugins: a body sent to a route nothing serves fails to parse before the
+  // not-found handler runs; the vendor would not have read it, so it is answered as unmatched.
+  app.setErrorHandler((error, req, reply) => {
+    if (req.is404) return answerUnmatched(req, reply);
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) req.log.error({ err: error }, 'unexpected error');
+    return reply.code(status >= 400 && status < 500 ? status : 500).send({ error: (error as Error).message });
   });
   const reloadFixtures = async () => {
     await repos.reload();

@@ -103,7 +103,7 @@ export class DatadiffService {
     const { count, records } = this.store.listDatadiffs(q);
     return {
       count,
-      page: q.offset / q.limit + 1,
+      page: q.page,
       page_size: q.limit,
       total_pages: Math.ceil(count / q.limit),
       results: records.map(withoutProgress),

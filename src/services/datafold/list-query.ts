@@ -58,7 +58,7 @@ function intOf(text: string): number | null {
 export const ORDER_BY = Object.keys(SORT_FIELDS);
 
 /** Reads the list query, or throws a 422 with one item per bad parameter. */
-export function readListQuery(query: Query): ListQuery {
+export function readListQuery(query: Query): ListQuery & { page: number } {
   const errors: ValidationItem[] = [];
   const bad = (name: string, type: string, msg: string, input: string, ctx?: Record<string, unknown>) =>
     errors.push({ type, loc: ['query', name], msg, input, ...(ctx && { ctx }) });
@@ -152,12 +152,17 @@ export function readListQuery(query: Query): ListQuery {
     if (anyOf.length > 0) where.push({ field: name, anyOf });
   }
   if (errors.length > 0) throw new DatafoldError({ kind: 'validation', items: errors });
-  const size = Math.max(pageSize, 1);
+  // Python's ints are unbounded; ours stop at 2^53 - 1 (SQLite binds no more as an integer), and page
+  // and page_size below 1 count as 1.
+  const clamp = (n: number) => Math.min(Math.max(n, 1), Number.MAX_SAFE_INTEGER);
+  const size = clamp(pageSize);
+  const pageNumber = clamp(page);
   return {
     where,
     orderBy,
     descending: sortOrder === 'desc',
-    offset: Math.min((Math.max(page, 1) - 1) * size, Number.MAX_SAFE_INTEGER),
+    offset: Math.min((pageNumber - 1) * size, Number.MAX_SAFE_INTEGER),
     limit: size,
+    page: pageNumber,
   };
 }
