@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The CLI as a user runs it: a real process, real signals, real files.
@@ -58,6 +59,7 @@ async function startCli(args: string[]): Promise<Cli> {
   return { url, child, lines, exited };
 }
 
+type Json = Record<string, unknown>;
 const logLines = (cli: Cli) =>
   cli.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -159,5 +161,67 @@ describe('the diffmock command', { timeout: 30_000 }, () => {
     expect(String(logLines(cli).find((l) => l.level === 40)!.msg)).toContain('fixtures not reloaded');
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
+  });
+
+  it('after a SIGKILL mid-write keeps every acknowledged record, a sound database, and no job stuck', async () => {
+    const db = join(tempDir(), 'crash.sqlite');
+    const first = await startCli(['--db', db, '--min-phase-ms', '200']);
+    const created: number[] = [];
+    const seeded = new Map<number, number>(); // id -> ci_run_id sent
+    let writing = true;
+    const post = (path: string, body: unknown) =>
+      fetch(`${first.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Two writers racing the kill: jobs through the API, batches of records through the admin API.
+    const jobs = (async () => {
+      while (writing) {
+        const res = await post('/api/v1/datadiffs', {
+          data_source1_id: 1,
+          data_source2_id: 2,
+          table1: ['ANALYTICS', 'PUBLIC', 'ORDERS'],
+          table2: ['ANALYTICS', 'DEV', 'ORDERS'],
+          pk_columns: ['order_id'],
+        }).catch(() => null);
+        if (res?.status === 200) created.push(((await res.json()) as { id: number }).id);
+      }
+    })();
+    const batches = (async () => {
+      for (let batch = 0; writing; batch++) {
+        const runs = Array.from({ length: 200 }, (_, i) => batch * 1000 + i);
+        const res = await post(
+          '/_mock/datafold/datadiffs',
+          runs.map((run) => ({ data_source1_id: 1, data_source2_id: 2, pk_columns: ['id'], ci_run_id: run })),
+        ).catch(() => null);
+        if (res?.status === 201) {
+          const { ids } = (await res.json()) as { ids: number[] };
+          ids.forEach((id, i) => seeded.set(id, runs[i]!));
+        }
+      }
+    })();
+    await sleep(1200);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    writing = false;
+    await Promise.all([jobs, batches]);
+    expect(created.length).toBeGreaterThan(0);
+    expect(seeded.size).toBeGreaterThan(0);
+
+    const check = new Database(db, { readonly: true });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
+
+    const second = await startCli(['--db', db]);
+    const get = async (id: number, poll = false) =>
+      (await (await fetch(`${second.url}/api/v1/datadiffs/${id}${poll ? '?poll=true' : ''}`)).json()) as Json;
+    for (const [id, run] of seeded) expect((await get(id)).ci_run_id, `record ${id}`).toBe(run);
+    for (const id of created) {
+      const record = await get(id, true);
+      expect(['done', 'failed'], `job ${id}`).toContain(record.status);
+    }
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 });
