@@ -2,23 +2,12 @@
 // process of its own (defaults: response validation warn; logs off). BENCH_LOAD_SECONDS sets the
 // duration (60). Memory is the server's RSS, read from /proc.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { printTable } from './table.js';
+import { printTable, startCli } from './table.js';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
-const CLI = new URL('../dist/src/cli.js', import.meta.url).pathname;
-const server = spawn(process.execPath, [CLI, '--port', '0', '--log-level', 'silent'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise<string>((found) =>
-  server.stdout.on('data', (chunk: Buffer) => {
-    const match = /listening on (\S+)/.exec(chunk.toString());
-    if (match) found(match[1]!);
-  }),
-);
-const mock = { url };
+const { url, child: server, stop } = await startCli();
 const repo = '/api/repos/ox/compare-datasets/compare';
 const requests = [
   { method: 'GET', path: `${repo}/entries/main..feature/add-labels` },
@@ -32,10 +21,10 @@ const mb = () =>
   Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024);
 
 // Warm up (validators compile on first use), then measure.
-await autocannon({ url: mock.url, connections: 10, duration: 2, requests: [...requests] });
+await autocannon({ url: url, connections: 10, duration: 2, requests: [...requests] });
 const before = mb();
 const result = await autocannon({
-  url: mock.url,
+  url: url,
   connections: 100,
   duration: SECONDS,
   requests: [...requests],
@@ -43,7 +32,7 @@ const result = await autocannon({
 const peak = mb();
 await sleep(5000);
 const after = mb();
-server.kill('SIGTERM');
+await stop();
 printTable([
   [`mixed load, 100 connections, ${SECONDS} s`, `${Math.round(result.requests.average)} req/s`],
   ['latency p50 / p99', `${result.latency.p50} ms / ${result.latency.p99} ms`],

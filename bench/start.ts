@@ -1,35 +1,15 @@
 // Start-up and reset: the built CLI started on the bundled fixtures, timed from spawn to its
 // "listening" line (node's own start included), then POST /_mock/reset on it. Medians of several runs.
-import { spawn } from 'node:child_process';
-import { printTable } from './table.js';
+import { printTable, startCli } from './table.js';
 
 const RUNS = Number(process.env.BENCH_STARTS ?? 9);
-const CLI = new URL('../dist/src/cli.js', import.meta.url).pathname;
-
-function startOnce(): Promise<{ ms: number; url: string; stop: () => Promise<void> }> {
-  const began = performance.now();
-  const child = spawn(process.execPath, [CLI, '--port', '0', '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = /listening on (\S+)/.exec(chunk.toString());
-      if (!match) return;
-      const ms = performance.now() - began;
-      child.removeAllListeners('exit');
-      const stop = () => new Promise<void>((done) => child.once('exit', () => done()).kill('SIGTERM'));
-      resolve({ ms, url: match[1]!, stop });
-    });
-  });
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const starts: number[] = [];
 const resets: number[] = [];
 for (let i = 0; i < RUNS; i++) {
-  const server = await startOnce();
+  const server = await startCli();
   starts.push(server.ms);
   for (let j = 0; j < 5; j++) {
     const began = performance.now();

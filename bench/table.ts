@@ -1,4 +1,5 @@
 // Helpers shared by the benchmark scripts: an app, timing and the printed table.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app.js';
 import { openDatabase } from '../src/storage/db.js';
@@ -26,4 +27,29 @@ export function printTable(rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
   for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+}
+
+/** The built CLI in a process of its own (logs off), once it prints its URL; `ms` is spawn to listening. */
+export function startCli(): Promise<{
+  ms: number;
+  url: string;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+}> {
+  const began = performance.now();
+  const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [cli, '--port', '0', '--log-level', 'silent'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening on (\S+)/.exec(chunk.toString());
+      if (!match) return;
+      const ms = performance.now() - began;
+      child.removeAllListeners('exit');
+      const stop = () => new Promise<void>((done) => child.once('exit', () => done()).kill('SIGTERM'));
+      resolve({ ms, url: match[1]!, child, stop });
+    });
+  });
 }

@@ -10,7 +10,6 @@ import Fastify, {
 import type { Config } from './config.js';
 import { adminRoutes } from './http/admin/routes.js';
 import { docsRoutes } from './http/docs/routes.js';
-import type { LandingData } from './http/docs/landing.js';
 import { datafoldStatusReply } from './http/datafold/errors.js';
 import { datafoldNotFound, datafoldRoutes, sendDatafold } from './http/datafold/routes.js';
 import { oxenStatusReply, routeNotFound } from './http/oxen/errors.js';
@@ -94,39 +93,6 @@ export interface App {
   reset(): Promise<void>;
   /** Reads the fixture files again and loads them (for --watch); journal and faults stay. */
   reloadFixtures(): Promise<void>;
-}
-
-const RECENT_DATADIFFS = 8;
-
-/** What the landing page lists: repositories, data sources and the most recent data diffs. */
-function landingData(
-  repos: RepoService,
-  sources: DataSourceService,
-  datadiffs: DatadiffService,
-): LandingData {
-  const recent = datadiffs.list({
-    order_by: 'created_at',
-    sort_order: 'desc',
-    page_size: String(RECENT_DATADIFFS),
-  });
-  // A side is a table path, or else a query or a file.
-  const side = (record: Record<string, unknown>, n: 1 | 2) => {
-    const table = record[`table${n}`];
-    if (Array.isArray(table)) return table.join('.');
-    return record[`file${n}`] ? String(record[`file${n}`]) : 'query';
-  };
-  return {
-    repos: repos.list(),
-    sources: sources.list(),
-    datadiffs: recent.results.map((r) => ({
-      id: r.id as number,
-      status: r.status as string,
-      table1: side(r, 1),
-      table2: side(r, 2),
-      created_at: r.created_at as string,
-    })),
-    datadiffCount: recent.count,
-  };
 }
 
 /** A route or method that nothing serves, each prefix in its own vendor's way. A URL that does not
@@ -233,7 +199,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
       { name: 'datafold', title: 'Datafold data diffs API', document: dfSpec.document },
       { name: 'admin', title: 'diffmock admin API', document: adminSpecOnce().document },
     ],
-    landing: () => landingData(repos, sources, datadiffs),
+    services: { repos, sources, datadiffs },
   });
 
   // On close, Fastify waits for the requests in flight; their keep-alive connections must then end too,

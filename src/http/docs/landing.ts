@@ -1,4 +1,7 @@
 // The landing page at `/`: what is loaded, and links that work at once. Plain HTML, no script.
+import type { DatadiffService } from '../../services/datafold/datadiffs.js';
+import type { DataSourceService } from '../../services/datafold/sources.js';
+import type { RepoService } from '../../services/oxen/repos.js';
 
 export interface LandingData {
   repos: Array<{ namespace: string; name: string; headBranch: string; branches: string[] }>;
@@ -6,6 +9,39 @@ export interface LandingData {
   datadiffs: Array<{ id: number; status: string; table1: string; table2: string; created_at: string }>;
   /** Total stored data diffs (the list shows the most recent). */
   datadiffCount: number;
+}
+
+const RECENT_DATADIFFS = 8;
+
+/** What the landing page lists: repositories, data sources and the most recent data diffs. */
+export function landingData(
+  repos: RepoService,
+  sources: DataSourceService,
+  datadiffs: DatadiffService,
+): LandingData {
+  const recent = datadiffs.list({
+    order_by: 'created_at',
+    sort_order: 'desc',
+    page_size: String(RECENT_DATADIFFS),
+  });
+  // A side is a table path, or else a query or a file.
+  const side = (record: Record<string, unknown>, n: 1 | 2) => {
+    const table = record[`table${n}`];
+    if (Array.isArray(table)) return table.join('.');
+    return record[`file${n}`] ? String(record[`file${n}`]) : 'query';
+  };
+  return {
+    repos: repos.list(),
+    sources: sources.list(),
+    datadiffs: recent.results.map((r) => ({
+      id: r.id as number,
+      status: r.status as string,
+      table1: side(r, 1),
+      table2: side(r, 2),
+      created_at: r.created_at as string,
+    })),
+    datadiffCount: recent.count,
+  };
 }
 
 const ESCAPES: Record<string, string> = {

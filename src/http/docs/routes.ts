@@ -3,14 +3,18 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { landingPage, type LandingData } from './landing.js';
+import { landingData, landingPage } from './landing.js';
+import type { DatadiffService } from '../../services/datafold/datadiffs.js';
+import type { DataSourceService } from '../../services/datafold/sources.js';
+import type { RepoService } from '../../services/oxen/repos.js';
 
 type Document = Record<string, unknown>;
 
 export interface DocsRoutesOptions {
   /** By file name (`oxen` is served as /openapi/oxen.json), in the order the docs UI lists them. */
   documents: Array<{ name: string; title: string; document: Document }>;
-  landing(): LandingData;
+  /** What the landing page lists. */
+  services: { repos: RepoService; sources: DataSourceService; datadiffs: DatadiffService };
 }
 
 /** The UI's copy: "Try it out" calls `origin` (this server) first; the vendor's servers stay listed
@@ -22,7 +26,7 @@ function forDocsUi(document: Document, origin: string): Document {
 
 export async function docsRoutes(
   app: FastifyInstance,
-  { documents, landing }: DocsRoutesOptions,
+  { documents, services }: DocsRoutesOptions,
 ): Promise<void> {
   for (const { name, document } of documents) {
     // As built from the vendors' pages, unchanged: what contract tests read.
@@ -47,5 +51,9 @@ export async function docsRoutes(
       tryItOutEnabled: true,
     },
   });
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(landingPage(landing())));
+  app.get('/', async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(landingPage(landingData(services.repos, services.sources, services.datadiffs))),
+  );
 }
