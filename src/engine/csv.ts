@@ -15,6 +15,8 @@ const I64_MIN = -9223372036854775808n;
 export interface CsvOptions {
   /** A fixed delimiter; by default it is sniffed (comma, tab, semicolon, pipe). */
   delimiter?: string;
+  /** Refuse a repeated column name instead of renaming it (a database table cannot have one). */
+  refuseDuplicateNames?: boolean;
 }
 
 export type CsvResult = { ok: true; frame: Frame } | { ok: false; error: string };
@@ -65,6 +67,16 @@ function convert(value: string, dtype: Dtype): Cell {
   }
 }
 
+/** Header names as polars' CSV reader makes them unique: the second `a` is `a_duplicated_0`, and so on. */
+function uniqueNames(header: string[]): string[] {
+  const seen = new Map<string, number>();
+  return header.map((name) => {
+    const count = seen.get(name) ?? 0;
+    seen.set(name, count + 1);
+    return count === 0 ? name : `${name}_duplicated_${count - 1}`;
+  });
+}
+
 /**
  * Parses CSV/TSV text into a typed frame, or says why polars would refuse it. Rows are streamed
  * straight into per-column arrays, which are then converted in place: no array of row arrays and
@@ -91,13 +103,15 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
     },
   });
   if (!header) return { ok: false, error: 'empty CSV' };
-  const seen = new Set<string>();
-  for (const name of header) {
-    if (seen.has(name))
-      return { ok: false, error: `column with name '${name}' has more than one occurrence` };
-    seen.add(name);
+  if (options.refuseDuplicateNames) {
+    const seen = new Set<string>();
+    for (const name of header) {
+      if (seen.has(name))
+        return { ok: false, error: `column with name '${name}' has more than one occurrence` };
+      seen.add(name);
+    }
   }
-  const columns: Column[] = header.map((name, c) => {
+  const columns: Column[] = uniqueNames(header).map((name, c) => {
     const values: Cell[] = cells[c]!;
     const dtype = inferDtype(values as string[]);
     for (let r = 0; r < values.length; r++) values[r] = convert(values[r] as string, dtype);

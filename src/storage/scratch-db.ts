@@ -24,9 +24,19 @@ const SQL_TYPE: Record<Dtype, string> = {
 };
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-function load(db: Database.Database, tables: ScratchTable[]): void {
+/** The short name a table can also be called by: its last dotted segment, lower-cased. */
+const shortName = (name: string) => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+
+/**
+ * Loads the tables the SQL text can name (their full or short name appears in it), so that a wide
+ * table the query does not touch (SQLite allows 2,000 columns) cannot break it, and no time is spent
+ * on the others.
+ */
+function load(db: Database.Database, tables: ScratchTable[], sql: string): void {
+  const text = sql.toLowerCase();
+  const named = tables.filter((t) => text.includes(shortName(t.name)));
   db.transaction(() => {
-    for (const t of tables) {
+    for (const t of named) {
       db.exec(
         `CREATE TABLE ${quote(t.name)} (${t.columns.map((c) => `${quote(c.name)} ${SQL_TYPE[c.dtype]}`).join(', ')})`,
       );
@@ -37,12 +47,9 @@ function load(db: Database.Database, tables: ScratchTable[]): void {
     }
     // `DB.SCHEMA.ORDERS` can also be named by its last segment, when that is unambiguous.
     const last = new Map<string, string[]>();
-    for (const t of tables) {
-      const short = t.name.slice(t.name.lastIndexOf('.') + 1).toLowerCase();
-      last.set(short, [...(last.get(short) ?? []), t.name]);
-    }
+    for (const t of tables) last.set(shortName(t.name), [...(last.get(shortName(t.name)) ?? []), t.name]);
     for (const [short, names] of last)
-      if (names.length === 1 && names[0]!.toLowerCase() !== short)
+      if (names.length === 1 && names[0]!.toLowerCase() !== short && named.some((t) => t.name === names[0]))
         db.exec(`CREATE VIEW ${quote(short)} AS SELECT * FROM ${quote(names[0]!)}`);
   })();
   db.pragma('query_only = ON');
@@ -86,18 +93,27 @@ function failure(message: string): ScratchResult {
 
 /** Reads one side of a data diff from `tables`. */
 export function readScratch(tables: ScratchTable[], read: ScratchRead, filter: string | null): ScratchResult {
+  const filtered = filter !== null && filter.trim() !== '';
+  let base: string;
+  if (read.kind === 'table') {
+    const wanted = read.path.join('.').toLowerCase();
+    const table = tables.find((t) => t.name.toLowerCase() === wanted);
+    if (!table)
+      return { ok: false, error: { error_type: 'NoSuchTableException', error_value: read.path.join('.') } };
+    // A whole table needs no SQL (and may be wider than SQLite allows); its untyped columns read as
+    // TEXT would.
+    if (!filtered)
+      return {
+        ok: true,
+        columns: table.columns.map((c) => ({ name: c.name, dtype: c.dtype === 'null' ? 'str' : c.dtype })),
+        rows: table.rows,
+      };
+    base = `SELECT * FROM ${quote(table.name)}`;
+  } else base = read.sql.trim().replace(/;\s*$/, '');
+  const sql = filtered ? `SELECT * FROM (${base}) WHERE ${filter}` : base;
   const db = new Database(':memory:');
   try {
-    load(db, tables);
-    let base: string;
-    if (read.kind === 'table') {
-      const wanted = read.path.join('.').toLowerCase();
-      const table = tables.find((t) => t.name.toLowerCase() === wanted);
-      if (!table)
-        return { ok: false, error: { error_type: 'NoSuchTableException', error_value: read.path.join('.') } };
-      base = `SELECT * FROM ${quote(table.name)}`;
-    } else base = read.sql.trim().replace(/;\s*$/, '');
-    const sql = filter === null || filter.trim() === '' ? base : `SELECT * FROM (${base}) WHERE ${filter}`;
+    load(db, tables, sql);
     let statement: Database.Statement;
     try {
       statement = db.prepare(sql);

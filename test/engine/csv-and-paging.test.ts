@@ -24,9 +24,15 @@ describe('readCsv dtype inference (polars-style)', () => {
     expect(res.frame.columns[0]!.values).toEqual(firstColumn);
   });
 
-  it('refuses an empty file and duplicate column names', () => {
+  it('refuses an empty file, and renames duplicate column names as polars does', () => {
     expect(readCsv('').ok).toBe(false);
-    expect(readCsv('a,a\n1,2\n').ok).toBe(false);
+    const res = readCsv('a,a,b,a\n1,2,3,4\n');
+    expect(res.ok && res.frame.columns.map((c) => c.name)).toEqual([
+      'a',
+      'a_duplicated_0',
+      'b',
+      'a_duplicated_1',
+    ]);
   });
 
   it('reads a header-only file as zero rows', () => {

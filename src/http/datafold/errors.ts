@@ -31,6 +31,13 @@ export function datafoldErrorReply(e: DatafoldErrorKind): DatafoldReply {
       return { statusCode: 422, contentType: 'application/json', body: { detail: e.items } };
     case 'not-found':
       return problem(404, '/errors/not-found', 'Not found', `Data diff with id=${e.id} does not exist`);
+    case 'body-unreadable':
+      // FastAPI's answer when reading the body raises anything but a JSONDecodeError.
+      return {
+        statusCode: 400,
+        contentType: 'application/json',
+        body: { detail: 'There was an error parsing the body' },
+      };
     case 'unauthorized':
       return problem(
         401,
@@ -55,6 +62,13 @@ export function datafoldStatusReply(status: number): DatafoldReply {
   const title = STATUS_CODES[status] ?? 'Error';
   return problem(status, `/errors/${title.toLowerCase().replace(/\W+/g, '-')}`, title, why);
 }
+
+/** The answer of the proxy in front of Datafold's API to a body over its size limit. */
+export const bodyTooLarge = (): DatafoldReply => ({
+  statusCode: 413,
+  contentType: 'application/json',
+  body: { detail: 'Request Entity Too Large' },
+});
 
 /** Starlette's answers for a route that does not exist, or exists for other methods. */
 export const starletteNotFound = (): DatafoldReply => ({

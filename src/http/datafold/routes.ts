@@ -6,11 +6,13 @@ import type { DatadiffService } from '../../services/datafold/datadiffs.js';
 import { DatafoldError, type ValidationItem } from '../../services/datafold/errors.js';
 import type { Spec } from '../../spec/openapi.js';
 import {
+  bodyTooLarge,
   datafoldErrorReply,
   starletteMethodNotAllowed,
   starletteNotFound,
   type DatafoldReply,
 } from './errors.js';
+import { offsetPastNestingLimit } from '../json-nesting.js';
 import { markOperation } from '../response-check.js';
 import { jsonDecodeError, PydanticValidator } from './pydantic.js';
 
@@ -22,6 +24,12 @@ export interface DatafoldRoutesOptions {
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * Python's default recursion limit. Where json.loads hits it also depends on the real server's stack
+ * depth, which diffmock cannot know; bodies nested this deep are refused.
+ */
+const PYTHON_NESTING_LIMIT = 1000;
 type Query = Record<string, string | string[] | undefined>;
 interface Ctx {
   id: number;
@@ -73,8 +81,13 @@ export async function datafoldRoutes(
       if (optional) return {};
       throw invalid([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
     }
-    const decodeError = jsonDecodeError(text);
-    if (decodeError) throw invalid([decodeError]);
+    // Python's json module raises a RecursionError deep in a nested body: FastAPI answers 400, unless
+    // a syntax error comes first.
+    const tooDeep = offsetPastNestingLimit(text, PYTHON_NESTING_LIMIT);
+    const decodeError = jsonDecodeError(tooDeep < 0 ? text : text.slice(0, tooDeep));
+    if (decodeError && (tooDeep < 0 || (decodeError.loc[1] as number) < tooDeep))
+      throw invalid([decodeError]);
+    if (tooDeep >= 0) throw new DatafoldError({ kind: 'body-unreadable' });
     const checked = pydantic.check(schemas[schema]!, JSON.parse(text), ['body']);
     if (checked.errors.length > 0) throw invalid(checked.errors);
     return checked.value as Json;
@@ -116,12 +129,7 @@ export async function datafoldRoutes(
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof DatafoldError) return sendDatafold(reply, datafoldErrorReply(error.detail));
     const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413)
-      return sendDatafold(reply, {
-        statusCode: 413,
-        contentType: 'application/json',
-        body: { detail: 'Request Entity Too Large' },
-      });
+    if (status === 413) return sendDatafold(reply, bodyTooLarge());
     req.log.error({ err: error }, 'unexpected error in the Datafold API');
     return sendDatafold(reply, {
       statusCode: 500,

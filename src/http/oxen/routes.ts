@@ -176,9 +176,11 @@ export async function oxenRoutes(
     if (error instanceof OxenError) return sendOxenError(reply, oxenErrorReply(error.detail));
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
+      // actix-web's own message for a body over the limit, in StatusMessage::error's shape.
+      const message = status === 413 ? 'A payload reached size limit.' : 'bad_request';
       return sendOxenError(reply, {
         statusCode: status,
-        body: { status: 'error', status_message: 'bad_request', oxen_version: OXEN_VERSION },
+        body: { status: 'error', status_message: message, oxen_version: OXEN_VERSION },
       });
     }
     req.log.error({ err: error }, 'unexpected error in the Oxen API');

@@ -3,6 +3,7 @@
 // status_message is serde's own message with its line and column.
 import { parseTree, ParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { oxenError } from '../../services/oxen/errors.js';
+import { offsetPastNestingLimit } from '../json-nesting.js';
 import type { CompareBody } from '../../services/oxen/data-frames.js';
 
 type Expect =
@@ -41,6 +42,9 @@ const BODY = struct('TabularCompareBody', [
 ]);
 
 class SerdeError extends Error {}
+
+/** serde_json's default recursion limit: the 128th nested array or map is refused. */
+const SERDE_RECURSION_LIMIT = 128;
 
 function position(text: string, offset: number): string {
   const before = text.slice(0, offset);
@@ -124,6 +128,20 @@ function syntaxMessage(text: string, error: ParseError): string {
 /** Parses and checks the body; throws a body-parse OxenError carrying serde's message. */
 export function parseCompareBody(text: string): CompareBody {
   const errors: ParseError[] = [];
+  // serde_json refuses the 128th level of nesting; only the text before it is parsed, for syntax
+  // errors that come first. (serde would also stop earlier at a type error; diffmock checks types
+  // once the whole body has parsed, so a too-deep body is always a recursion error.)
+  const tooDeep = offsetPastNestingLimit(text, SERDE_RECURSION_LIMIT);
+  if (tooDeep >= 0) {
+    parseTree(text.slice(0, tooDeep), errors, { disallowComments: true, allowTrailingComma: false });
+    const earlier = errors.find((e) => e.offset < tooDeep);
+    throw oxenError({
+      kind: 'body-parse',
+      message: earlier
+        ? syntaxMessage(text, earlier)
+        : `recursion limit exceeded at ${position(text, tooDeep + 1)}`,
+    });
+  }
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors[0] || !tree)
     throw oxenError({

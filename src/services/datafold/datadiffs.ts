@@ -226,9 +226,14 @@ export class DatadiffService {
 
   private filePath(body: Json, side: Side): string {
     const uri = body[`file${side}`] as string;
-    const path = uri.startsWith('file://') ? fileURLToPath(uri) : resolve(this.dataDir, uri);
+    let path: string | null = null;
+    try {
+      path = uri.startsWith('file://') ? fileURLToPath(uri) : resolve(this.dataDir, uri);
+    } catch {
+      // A file URL with a host, or an encoded `/` in a segment: no path at all.
+    }
     const root = resolve(this.dataDir);
-    if (!this.dataDir || !(path === root || path.startsWith(root + sep)))
+    if (!this.dataDir || path === null || !(path === root || path.startsWith(root + sep)))
       throw valueError(
         ['body', `file${side}`],
         `file${side} must be a file:// URI or path under the data directory`,

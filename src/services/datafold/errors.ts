@@ -12,7 +12,9 @@ export interface ValidationItem {
 export type DatafoldErrorKind =
   | { kind: 'validation'; items: ValidationItem[] }
   | { kind: 'not-found'; id: number }
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  /** A body Python's json module cannot read for another reason than bad syntax (nesting too deep). */
+  | { kind: 'body-unreadable' };
 
 export class DatafoldError extends Error {
   constructor(readonly detail: DatafoldErrorKind) {

@@ -43,7 +43,7 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
       if (!bytes) throw new DocumentError(`${where}.path: no file ${spec.path}`);
       text = Buffer.from(bytes).toString('utf8');
     } else throw new DocumentError(`${where} must have "csv", "path" or "sqlite"`);
-    const parsed = readCsv(text);
+    const parsed = readCsv(text, { refuseDuplicateNames: true });
     if (!parsed.ok) throw new DocumentError(`${where}: ${parsed.error}`);
     columns = parsed.frame.columns.map(({ name, dtype }) => ({ name, dtype }));
     rows = Array.from({ length: parsed.frame.height }, (_, r) =>
