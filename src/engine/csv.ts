@@ -1,7 +1,7 @@
 // Reading delimited text the way oxen-server's polars reader does (reference §6.5): a header row,
 // dtypes inferred from the first 10,000 rows (i64, then f64, then bool, else str), an empty cell or a
 // value that does not fit the inferred dtype is null, ragged rows are cut or padded, no dates.
-import Papa from 'papaparse';
+import { scanRows, sniffDialect } from './csv-scan.js';
 import type { Cell, Column, Dtype, Frame } from './frame.js';
 
 export const INFER_ROWS = 10_000;
@@ -86,19 +86,23 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'empty CSV' };
   let header: string[] | undefined;
+  const headerFields: string[] = [];
   let cells: string[][] = [];
   let height = 0;
-  Papa.parse<string[]>(body, {
-    delimiter: options.delimiter ?? '',
-    delimitersToGuess: [',', '\t', ';', '|'],
-    skipEmptyLines: true,
-    step: ({ data: row }) => {
+  const dialect = sniffDialect(body, options.delimiter, [',', '\t', ';', '|']);
+  scanRows(body, dialect, {
+    field(value, column) {
+      if (!header) headerFields.push(value);
+      else if (column < cells.length) cells[column]!.push(value);
+    },
+    rowEnd(fields) {
       if (!header) {
-        header = row;
-        cells = row.map(() => []);
+        header = headerFields;
+        cells = header.map(() => []);
         return;
       }
-      for (let c = 0; c < cells.length; c++) cells[c]!.push(row[c] ?? '');
+      // A short row is padded with empty cells (null); a long one was cut above.
+      for (let c = fields; c < cells.length; c++) cells[c]!.push('');
       height++;
     },
   });

@@ -104,3 +104,47 @@ export function hashRow(columns: Column[], row: number): string | null {
   }
   return hashHex(buf.subarray(0, at));
 }
+
+const float = new Float64Array(1);
+const floatBytes = new Uint8Array(float.buffer);
+const asciiOnly = (text: string) => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+};
+
+/** One cell's bytes as `hashRow` feeds them to xxh3, as a string of char codes 0-255. */
+export function cellBytes(value: Cell | undefined, dtype: Dtype): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string')
+    return asciiOnly(value) ? value : Buffer.from(value, 'utf8').toString('latin1');
+  if (typeof value === 'boolean') return value ? '\x01' : '\x00';
+  if (dtype === 'i64') {
+    const v = Math.trunc(value);
+    const lo = v >>> 0;
+    const hi = Math.floor(v / 4294967296) >>> 0;
+    return String.fromCharCode(
+      lo & 255,
+      (lo >>> 8) & 255,
+      (lo >>> 16) & 255,
+      lo >>> 24,
+      hi & 255,
+      (hi >>> 8) & 255,
+      (hi >>> 16) & 255,
+      hi >>> 24,
+    );
+  }
+  float[0] = value;
+  const b = floatBytes;
+  return String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!);
+}
+
+/**
+ * The bytes `hashRow` would hash for this row, as a string: two rows have equal hashes exactly when
+ * these are equal, so joins and set lookups can use it without hashing. Null with no columns.
+ */
+export function rowBytes(columns: Column[], row: number): string | null {
+  if (columns.length === 0) return null;
+  let out = '';
+  for (const column of columns) out += cellBytes(column.values[row], column.dtype);
+  return out;
+}

@@ -2,7 +2,7 @@
 // per row, full outer join on the key hash, classify rows as added/removed/modified, drop unchanged,
 // coalesce keys, sort by the keys, and keep `keys…, <t>.left, <t>.right…, _oxen_diff_status`.
 import {
-  hashRow,
+  rowBytes,
   schemaOf,
   selectColumns,
   type Cell,
@@ -50,11 +50,16 @@ function names(frame: Frame): string[] {
   return frame.columns.map((c) => c.name);
 }
 
-function countDuplicated(hashes: Array<string | null>): number {
-  const counts = new Map<string | null, number>();
-  for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
+/** How many rows share their key with another row (polars' `is_duplicated` marks every one). */
+function countDuplicated(keys: Array<string | null>): number {
+  const seen = new Set<string | null>();
+  const repeated = new Map<string | null, number>();
+  for (const key of keys) {
+    if (!seen.has(key)) seen.add(key);
+    else repeated.set(key, (repeated.get(key) ?? 1) + 1);
+  }
   let n = 0;
-  for (const c of counts.values()) if (c > 1) n += c;
+  for (const count of repeated.values()) n += count;
   return n;
 }
 
@@ -92,10 +97,41 @@ function validate(left: Frame, right: Frame, params: CompareParams): CompareErro
   return null;
 }
 
-function hashesOver(frame: Frame, wanted: string[]): Array<string | null> {
+/** The columns of `frame` among `wanted`, in the frame's own order (what oxen hashes). */
+function columnsAmong(frame: Frame, wanted: string[]): Column[] {
   const set = new Set(wanted);
-  const columns = frame.columns.filter((c) => set.has(c.name));
-  return Array.from({ length: frame.height }, (_, i) => hashRow(columns, i));
+  return frame.columns.filter((c) => set.has(c.name));
+}
+
+/**
+ * For each row, the bytes oxen hashes for its keys (`rowBytes`): equal strings are equal hashes, so
+ * the join needs no hashing at all.
+ */
+function keyBytes(frame: Frame, keys: string[]): Array<string | null> {
+  const columns = columnsAmong(frame, keys);
+  return Array.from({ length: frame.height }, (_, i) => rowBytes(columns, i));
+}
+
+/** Whether a column's values are hashed as numbers of one kind (i64 and f64 bytes differ). */
+const encoding = (dtype: Dtype) => (dtype === 'f64' ? 'f64' : dtype === 'i64' ? 'i64' : 'other');
+
+/**
+ * Tells whether the target hashes of left row l and right row r differ, without hashing: cell by
+ * cell when both sides hash the same kinds of columns, and by the hashed bytes when that says
+ * "different" (two rows' bytes can still concatenate alike) or when the columns do not pair up.
+ */
+function targetsDiffer(leftTargets: Column[], rightTargets: Column[]): (l: number, r: number) => boolean {
+  const paired =
+    leftTargets.length === rightTargets.length &&
+    leftTargets.every((c, i) => encoding(c.dtype) === encoding(rightTargets[i]!.dtype));
+  const bytesDiffer = (l: number, r: number) => rowBytes(leftTargets, l) !== rowBytes(rightTargets, r);
+  if (!paired) return bytesDiffer;
+  return (l, r) => {
+    for (let i = 0; i < leftTargets.length; i++)
+      if ((leftTargets[i]!.values[l] ?? null) !== (rightTargets[i]!.values[r] ?? null))
+        return bytesDiffer(l, r);
+    return false;
+  };
 }
 
 /** Compares two frames keyed by `params.keys`; see the file comment for the rules. */
@@ -111,29 +147,47 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
   if (!effective) return { ok: false, error: { kind: 'targets-without-keys' } };
   const { keys, targets } = effective;
 
-  const leftTargets = hashesOver(left, targets);
-  const rightTargets = hashesOver(right, targets);
-  const leftKeys = hashesOver(left, keys);
-  const rightKeys = hashesOver(right, keys);
+  const differ = targetsDiffer(columnsAmong(left, targets), columnsAmong(right, targets));
+  const leftKeys = keyBytes(left, keys);
+  const rightKeys = keyBytes(right, keys);
 
-  // Full outer join on the key hash; duplicated keys pair every left row with every right row.
-  const rightByKey = new Map<string | null, number[]>();
-  rightKeys.forEach((h, i) => {
-    const list = rightByKey.get(h);
-    if (list) list.push(i);
-    else rightByKey.set(h, [i]);
-  });
-  const pairs: Array<[number | null, number | null]> = [];
+  // Full outer join on the key bytes; duplicated keys pair every left row with every right row.
+  // Pairs are two parallel arrays of row indices, -1 for a missing side.
+  const right1 = new Map<string | null, number>();
+  const rightMore = new Map<string | null, number[]>();
+  for (let j = 0; j < right.height; j++) {
+    const key = rightKeys[j]!;
+    const more = rightMore.get(key);
+    if (!right1.has(key)) right1.set(key, j);
+    else if (more) more.push(j);
+    else rightMore.set(key, [j]);
+  }
+  const pairL: number[] = [];
+  const pairR: number[] = [];
   const matchedRight = new Uint8Array(right.height);
-  leftKeys.forEach((h, i) => {
-    const matches = rightByKey.get(h);
-    if (!matches) return void pairs.push([i, null]);
-    for (const j of matches) {
-      pairs.push([i, j]);
-      matchedRight[j] = 1;
+  for (let i = 0; i < left.height; i++) {
+    const j = right1.get(leftKeys[i]!);
+    if (j === undefined) {
+      pairL.push(i);
+      pairR.push(-1);
+      continue;
     }
-  });
-  for (let j = 0; j < right.height; j++) if (!matchedRight[j]) pairs.push([null, j]);
+    pairL.push(i);
+    pairR.push(j);
+    matchedRight[j] = 1;
+    for (const m of rightMore.get(leftKeys[i]!) ?? []) {
+      pairL.push(i);
+      pairR.push(m);
+      matchedRight[m] = 1;
+    }
+  }
+  for (let j = 0; j < right.height; j++)
+    if (!matchedRight[j]) {
+      pairL.push(-1);
+      pairR.push(j);
+    }
+  let rightDupes = 0;
+  for (const more of rightMore.values()) rightDupes += more.length + 1;
 
   const leftCol = (name: string) => left.columns.find((c) => c.name === name);
   const rightCol = (name: string) => right.columns.find((c) => c.name === name);
@@ -142,12 +196,14 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
   const firstRight = firstKey === undefined ? undefined : rightCol(firstKey);
   const counts = { added: 0, removed: 0, modified: 0 };
   const kept: Array<{ l: number | null; r: number | null; status: DiffStatus }> = [];
-  for (const [l, r] of pairs) {
+  for (let p = 0; p < pairL.length; p++) {
+    const l = pairL[p]! < 0 ? null : pairL[p]!;
+    const r = pairR[p]! < 0 ? null : pairR[p]!;
     let status: DiffStatus | 'unchanged';
     if (l === null || (firstLeft?.values[l] ?? null) === null) status = 'added';
     else if (r === null || (firstRight?.values[r] ?? null) === null) status = 'removed';
     else if (targets.length === 0) status = 'unchanged';
-    else status = leftTargets[l] !== rightTargets[r] ? 'modified' : 'unchanged';
+    else status = differ(l, r) ? 'modified' : 'unchanged';
     if (status === 'unchanged') continue;
     counts[status]++;
     kept.push({ l, r, status });
@@ -234,7 +290,7 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
       ],
       rows,
       counts,
-      dupes: { left: countDuplicated(leftKeys), right: countDuplicated(rightKeys) },
+      dupes: { left: countDuplicated(leftKeys), right: rightDupes },
       summarySchema,
       schemaDiff: {
         added_cols: added.map((n) => colDesc(rightCol(n)!, 'added')),

@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import { scanRows, sniffDialect } from '../../src/engine/csv-scan.js';
+import { hashRow, rowBytes, type Column, type Dtype } from '../../src/engine/frame.js';
+import { hashHex } from '../../src/engine/hash.js';
+import { diffKeyed } from '../../src/engine/keyed-diff.js';
+
+// The fast paths of the CSV engine against what they replace: the row scanner against papaparse, the
+// hash-free row bytes against xxh3, the keyed join against a plain hash join.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25) * 20;
+const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
+
+function scan(text: string, delimiter: string, newline: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  scanRows(
+    text,
+    { delimiter, newline },
+    {
+      field: (value) => row.push(value),
+      rowEnd: () => {
+        rows.push(row);
+        row = [];
+      },
+    },
+  );
+  return rows;
+}
+
+/** A field: plain, or quoted with delimiters, quotes and line breaks inside. */
+const field = fc.oneof(
+  fc.stringMatching(/^[a-z0-9 .-]{0,6}$/),
+  fc.stringMatching(/^[a-z,;\t"\n\r ]{0,6}$/).map((v) => `"${v.replace(/"/g, '""')}"`),
+);
+
+describe('the CSV row scanner', () => {
+  it('reads what papaparse reads: quotes, quoted line breaks, ragged rows, empty lines', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(',', ';', '\t', '|'),
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.array(field, { minLength: 0, maxLength: 5 }), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        (delimiter, newline, rows, trailing) => {
+          const text = rows.map((r) => r.join(delimiter)).join(newline) + (trailing ? newline : '');
+          const expected = Papa.parse<string[]>(text, { delimiter, newline, skipEmptyLines: true }).data;
+          expect(scan(text, delimiter, newline)).toEqual(expected);
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('guesses the delimiter and line break as papaparse does', () => {
+    expect(sniffDialect('a\tb\n1\t2\n', undefined, [',', '\t', ';', '|'])).toEqual({
+      delimiter: '\t',
+      newline: '\n',
+    });
+    expect(sniffDialect('a;b\r\n1;2\r\n', undefined, [',', '\t', ';', '|'])).toEqual({
+      delimiter: ';',
+      newline: '\r\n',
+    });
+    expect(sniffDialect('a|b\n', '|', [])).toEqual({ delimiter: '|', newline: '\n' });
+  });
+
+  it('scans a 10,000-column row and a file without delimiters in linear time', () => {
+    const wide = `${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n`.repeat(50);
+    expect(scan(wide, ',', '\n').map((r) => r.length)).toEqual(Array(50).fill(10_000));
+    const single = 'x\n'.repeat(100_000);
+    expect(scan(single, ',', '\n')).toHaveLength(100_000);
+  });
+});
+
+const cell = fc.oneof(
+  fc.constant(null),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+  fc.boolean(),
+  fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+  fc.double(),
+);
+/** A one-row column whose dtype fits its value (i64 only for safe integers). */
+const column = fc.tuple(fc.constantFrom<Dtype>('i64', 'f64'), cell).map(([want, value]): Column => {
+  const dtype: Dtype =
+    typeof value === 'number'
+      ? want === 'i64' && Number.isSafeInteger(value)
+        ? 'i64'
+        : 'f64'
+      : typeof value === 'boolean'
+        ? 'bool'
+        : 'str';
+  return { name: 'c', dtype, values: [value] };
+});
+
+describe('row bytes', () => {
+  it('are the exact bytes hashRow hashes', () => {
+    fc.assert(
+      fc.property(fc.array(column, { minLength: 1, maxLength: 4 }), (columns) => {
+        expect(hashHex(Buffer.from(rowBytes(columns, 0)!, 'latin1'))).toBe(hashRow(columns, 0));
+      }),
+      { numRuns: RUNS * 5, seed: SEED },
+    );
+  });
+});
+
+describe('the keyed join', () => {
+  it('counts what a plain join on xxh3 row hashes counts', () => {
+    // Small key and value ranges, so that keys repeat, rows match and values collide.
+    const frame = fc
+      .array(
+        fc.tuple(
+          fc.integer({ min: 0, max: 6 }),
+          fc.constantFrom('a', 'b', null),
+          fc.integer({ min: 0, max: 2 }),
+        ),
+        {
+          maxLength: 12,
+        },
+      )
+      .map((rows) => ({
+        columns: [
+          { name: 'k', dtype: 'i64' as Dtype, values: rows.map((r) => r[0]) },
+          { name: 's', dtype: 'str' as Dtype, values: rows.map((r) => r[1]) },
+          { name: 'v', dtype: 'i64' as Dtype, values: rows.map((r) => r[2]) },
+        ],
+        height: rows.length,
+      }));
+    fc.assert(
+      fc.property(frame, frame, (left, right) => {
+        const result = diffKeyed(left, right, { keys: ['k'], targets: [], display: [] });
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        // The reference: hash keys and targets, pair every left row with every right row of its key.
+        const hashes = (f: typeof left, names: string[]) =>
+          Array.from({ length: f.height }, (_, i) =>
+            hashRow(
+              f.columns.filter((c) => names.includes(c.name)),
+              i,
+            ),
+          );
+        const [lk, rk, lt, rt] = [
+          hashes(left, ['k']),
+          hashes(right, ['k']),
+          hashes(left, ['s', 'v']),
+          hashes(right, ['s', 'v']),
+        ];
+        const counts = { added: 0, removed: 0, modified: 0 };
+        const matched = new Set<number>();
+        lk.forEach((h, i) => {
+          const js = rk.flatMap((g, j) => (g === h ? [j] : []));
+          if (js.length === 0) counts.removed++;
+          for (const j of js) {
+            matched.add(j);
+            if (lt[i] !== rt[j]) counts.modified++;
+          }
+        });
+        counts.added = right.height - matched.size;
+        const dupes = (hs: Array<string | null>) =>
+          hs.filter((h) => hs.indexOf(h) !== hs.lastIndexOf(h)).length;
+        expect(result.diff.counts).toEqual(counts);
+        expect(result.diff.dupes).toEqual({ left: dupes(lk), right: dupes(rk) });
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
