@@ -27,29 +27,47 @@ export function sniffDialect(text: string, delimiter: string | undefined, candid
 
 /** What the scanner reports: each field with its column index, then the end of its row. */
 export interface RowSink {
+  /**
+   * How many leading fields of each row are wanted (read before each row; all when absent). The rest
+   * of a row without quotes is skipped unread.
+   */
+  limit?: number;
   field(value: string, column: number): void;
-  /** The row just reported had `fields` fields. */
-  rowEnd(fields: number): void;
+  /**
+   * The row just reported had `fields` fields (at most `limit`, when the rest was skipped) and spans
+   * `start` to `end` of the text, its line break excluded.
+   */
+  rowEnd(fields: number, start: number, end: number): void;
 }
 
 /**
- * Reports each non-empty row of `text` to `sink`, field by field (no array per row is built). A row
- * that is a single empty field is skipped, as papaparse's `skipEmptyLines` does. The text must not
- * start with a byte-order mark.
+ * Reports each non-empty row of `text` to `sink`, field by field (no array per row is built), up to
+ * `maxRows` rows. A row that is a single empty field is skipped, as papaparse's `skipEmptyLines`
+ * does. The text must not start with a byte-order mark.
  */
-export function scanRows(text: string, { delimiter, newline }: Dialect, sink: RowSink): void {
+export function scanRows(
+  text: string,
+  { delimiter, newline }: Dialect,
+  sink: RowSink,
+  maxRows = Infinity,
+): void {
+  let reported = 0;
   const end = text.length;
   // The next delimiter and line break at or after `pos`, each searched for again only once passed,
   // so that neither a wide row nor a file without delimiters is scanned more than once.
   let nextDelimiter = -1;
   let nextNewline = -1;
+  let nextQuote = -1;
   const after = (search: string, cached: number, from: number) =>
     cached >= from ? cached : indexOrEnd(text, search, from);
   let pos = 0;
-  while (pos < end) {
+  while (pos < end && reported < maxRows) {
+    const rowStart = pos;
+    const limit = sink.limit ?? Infinity;
     // The first field is held back until the row is known not to be a lone empty field.
     let first = '';
     let count = 0;
+    let skipped = false;
     for (;;) {
       let field: string;
       if (text.charCodeAt(pos) === QUOTE) {
@@ -74,18 +92,27 @@ export function scanRows(text: string, { delimiter, newline }: Dialect, sink: Ro
         sink.field(field, count);
       }
       count++;
+      if (pos < nextNewline && count >= limit) {
+        nextQuote = after('"', nextQuote, pos);
+        if (nextQuote >= nextNewline) {
+          pos = nextNewline;
+          skipped = true;
+        }
+      }
       if (pos < nextNewline) {
         pos += delimiter.length;
         continue;
       }
-      pos += newline.length;
       break;
     }
+    const rowEnd = pos;
+    pos += newline.length;
     if (count === 1) {
-      if (first === '') continue;
+      if (first === '' && !skipped) continue;
       sink.field(first, 0);
     }
-    sink.rowEnd(count);
+    sink.rowEnd(count, rowStart, rowEnd);
+    reported++;
   }
 }
 

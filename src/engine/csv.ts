@@ -1,7 +1,7 @@
 // Reading delimited text the way oxen-server's polars reader does (reference §6.5): a header row,
 // dtypes inferred from the first 10,000 rows (i64, then f64, then bool, else str), an empty cell or a
 // value that does not fit the inferred dtype is null, ragged rows are cut or padded, no dates.
-import { scanRows, sniffDialect } from './csv-scan.js';
+import { scanRows, sniffDialect, type Dialect } from './csv-scan.js';
 import type { Cell, Column, Dtype, Frame } from './frame.js';
 
 export const INFER_ROWS = 10_000;
@@ -28,7 +28,7 @@ function fitsI64(text: string): boolean {
   return n <= I64_MAX && n >= I64_MIN;
 }
 
-function inferDtype(values: string[]): Dtype {
+export function inferDtype(values: string[]): Dtype {
   let sawValue = false;
   let int = true;
   let float = true;
@@ -49,7 +49,8 @@ function inferDtype(values: string[]): Dtype {
   return bool ? 'bool' : 'str';
 }
 
-function convert(value: string, dtype: Dtype): Cell {
+/** A cell's text as a value of its column's dtype; null when empty or when it does not fit. */
+export function convert(value: string, dtype: Dtype): Cell {
   if (value === '') return null;
   switch (dtype) {
     case 'i64':
@@ -122,4 +123,52 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
     return { name, dtype, values };
   });
   return { ok: true, frame: { columns, height } };
+}
+
+/** What a CSV's head tells: its text without a byte-order mark, dialect, and column names and dtypes. */
+export interface CsvLayout {
+  body: string;
+  dialect: Dialect;
+  columns: Array<{ name: string; dtype: Dtype }>;
+}
+
+/**
+ * Reads only the header and the first 10,000 rows (all that dtype inference looks at), for readers
+ * that go through the rest of the text themselves (keyed-csv.ts). Same names and dtypes as readCsv.
+ */
+export function csvLayout(
+  text: string,
+  options: CsvOptions = {},
+): { ok: true; layout: CsvLayout } | { ok: false; error: string } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return { ok: false, error: 'empty CSV' };
+  const dialect = sniffDialect(body, options.delimiter, [',', '\t', ';', '|']);
+  const header: string[] = [];
+  let samples: string[][] = [];
+  let rows = 0;
+  scanRows(
+    body,
+    dialect,
+    {
+      field(value, column) {
+        if (rows === 0) header.push(value);
+        else if (column < samples.length) samples[column]!.push(value);
+      },
+      rowEnd(fields) {
+        if (rows === 0) samples = header.map(() => []);
+        else for (let c = fields; c < samples.length; c++) samples[c]!.push('');
+        rows++;
+      },
+    },
+    INFER_ROWS + 1,
+  );
+  const names = uniqueNames(header);
+  return {
+    ok: true,
+    layout: {
+      body,
+      dialect,
+      columns: names.map((name, c) => ({ name, dtype: inferDtype(samples[c] ?? []) })),
+    },
+  };
 }

@@ -1,16 +1,7 @@
 // The keyed data-frame compare of `/compare/data_frames` (reference §6.2–6.4): hash targets and keys
 // per row, full outer join on the key hash, classify rows as added/removed/modified, drop unchanged,
 // coalesce keys, sort by the keys, and keep `keys…, <t>.left, <t>.right…, _oxen_diff_status`.
-import {
-  rowBytes,
-  schemaOf,
-  selectColumns,
-  type Cell,
-  type Column,
-  type Dtype,
-  type Frame,
-  type Schema,
-} from './frame.js';
+import { cellBytes, rowBytes, schemaOf, type Cell, type Dtype, type Frame, type Schema } from './frame.js';
 
 export const DIFF_STATUS_COL = '_oxen_diff_status';
 
@@ -46,8 +37,8 @@ export type CompareError =
 
 export type CompareResult = { ok: true; diff: KeyedDiff } | { ok: false; error: CompareError };
 
-function names(frame: Frame): string[] {
-  return frame.columns.map((c) => c.name);
+function names(side: { columns: Array<{ name: string }> }): string[] {
+  return side.columns.map((c) => c.name);
 }
 
 /** How many rows share their key with another row (polars' `is_duplicated` marks every one). */
@@ -84,12 +75,47 @@ function effectiveParams(params: CompareParams, common: string[], added: string[
   return { keys: common, targets: [...added, ...removed] };
 }
 
-/** Checks that every key is in both frames and every target in at least one. */
-function validate(left: Frame, right: Frame, params: CompareParams): CompareError | null {
-  for (const frame of [left, right]) {
-    const have = new Set(names(frame));
-    if (!params.keys.every((k) => have.has(k)))
-      return { kind: 'incompatible-schemas', fields: frame.columns };
+/**
+ * One side of a keyed compare: its columns, and its rows on demand. A frame (`frameSide`) holds
+ * every cell already; a CSV read lazily (keyed-csv.ts) parses only the rows the compare looks at.
+ */
+export interface KeyedSide {
+  columns: Array<{ name: string; dtype: Dtype }>;
+  /** The number of rows; read it after `keyBytes`, which may be what counts them. */
+  readonly height: number;
+  /**
+   * For every row, the bytes oxen hashes over `columns` (indices, in the side's order), and whether
+   * the value in column `first` is null (always, when `first` is -1: no key column).
+   */
+  keyBytes(columns: number[], first: number): { bytes: Array<string | null>; firstNull: Uint8Array };
+  cell(row: number, column: number): Cell;
+  /** True when row `row` is certainly identical to `otherRow` of `other` in every column. */
+  sameRow?(row: number, other: KeyedSide, otherRow: number): boolean;
+}
+
+export function frameSide(frame: Frame): KeyedSide {
+  return {
+    columns: frame.columns.map(({ name, dtype }) => ({ name, dtype })),
+    height: frame.height,
+    keyBytes(columns, first) {
+      const picked = columns.map((c) => frame.columns[c]!);
+      const firstValues = frame.columns[first]?.values;
+      const bytes = Array.from({ length: frame.height }, (_, i) => rowBytes(picked, i));
+      const firstNull = new Uint8Array(frame.height);
+      for (let i = 0; i < frame.height; i++) firstNull[i] = (firstValues?.[i] ?? null) === null ? 1 : 0;
+      return { bytes, firstNull };
+    },
+    cell: (row, column) => frame.columns[column]!.values[row] ?? null,
+  };
+}
+
+type Side = KeyedSide;
+
+/** Checks that every key is in both sides and every target in at least one. */
+function validate(left: Side, right: Side, params: CompareParams): CompareError | null {
+  for (const side of [left, right]) {
+    const have = new Set(names(side));
+    if (!params.keys.every((k) => have.has(k))) return { kind: 'incompatible-schemas', fields: side.columns };
   }
   const either = new Set([...names(left), ...names(right)]);
   if (!params.targets.every((t) => either.has(t)))
@@ -97,45 +123,53 @@ function validate(left: Frame, right: Frame, params: CompareParams): CompareErro
   return null;
 }
 
-/** The columns of `frame` among `wanted`, in the frame's own order (what oxen hashes). */
-function columnsAmong(frame: Frame, wanted: string[]): Column[] {
+/** The indices of the side's columns among `wanted`, in the side's own order (what oxen hashes). */
+function indicesAmong(side: Side, wanted: string[]): number[] {
   const set = new Set(wanted);
-  return frame.columns.filter((c) => set.has(c.name));
-}
-
-/**
- * For each row, the bytes oxen hashes for its keys (`rowBytes`): equal strings are equal hashes, so
- * the join needs no hashing at all.
- */
-function keyBytes(frame: Frame, keys: string[]): Array<string | null> {
-  const columns = columnsAmong(frame, keys);
-  return Array.from({ length: frame.height }, (_, i) => rowBytes(columns, i));
+  return side.columns.flatMap((c, i) => (set.has(c.name) ? [i] : []));
 }
 
 /** Whether a column's values are hashed as numbers of one kind (i64 and f64 bytes differ). */
 const encoding = (dtype: Dtype) => (dtype === 'f64' ? 'f64' : dtype === 'i64' ? 'i64' : 'other');
 
 /**
- * Tells whether the target hashes of left row l and right row r differ, without hashing: cell by
- * cell when both sides hash the same kinds of columns, and by the hashed bytes when that says
- * "different" (two rows' bytes can still concatenate alike) or when the columns do not pair up.
+ * Tells whether the target hashes of left row l and right row r differ, without hashing: from the row
+ * text when the sides can tell rows identical, else cell by cell when both sides hash the same kinds of
+ * columns, and by the hashed bytes when that says "different" (two rows' bytes can still concatenate
+ * alike) or when the columns do not pair up.
  */
-function targetsDiffer(leftTargets: Column[], rightTargets: Column[]): (l: number, r: number) => boolean {
+function targetsDiffer(
+  left: Side,
+  lt: number[],
+  right: Side,
+  rt: number[],
+): (l: number, r: number) => boolean {
   const paired =
-    leftTargets.length === rightTargets.length &&
-    leftTargets.every((c, i) => encoding(c.dtype) === encoding(rightTargets[i]!.dtype));
-  const bytesDiffer = (l: number, r: number) => rowBytes(leftTargets, l) !== rowBytes(rightTargets, r);
-  if (!paired) return bytesDiffer;
+    lt.length === rt.length &&
+    lt.every((c, i) => encoding(left.columns[c]!.dtype) === encoding(right.columns[rt[i]!]!.dtype));
+  const bytes = (side: Side, columns: number[], row: number) => {
+    let out = '';
+    for (const c of columns) out += cellBytes(side.cell(row, c), side.columns[c]!.dtype);
+    return out;
+  };
   return (l, r) => {
-    for (let i = 0; i < leftTargets.length; i++)
-      if ((leftTargets[i]!.values[l] ?? null) !== (rightTargets[i]!.values[r] ?? null))
-        return bytesDiffer(l, r);
-    return false;
+    if (left.sameRow?.(l, right, r)) return false;
+    if (paired) {
+      let same = true;
+      for (let i = 0; i < lt.length && same; i++) same = left.cell(l, lt[i]!) === right.cell(r, rt[i]!);
+      if (same) return false;
+    }
+    return bytes(left, lt, l) !== bytes(right, rt, r);
   };
 }
 
 /** Compares two frames keyed by `params.keys`; see the file comment for the rules. */
 export function diffKeyed(left: Frame, right: Frame, params: CompareParams): CompareResult {
+  return diffKeyedSides(frameSide(left), frameSide(right), params);
+}
+
+/** The keyed compare over any two sides (frames, or CSVs read lazily). */
+export function diffKeyedSides(left: Side, right: Side, params: CompareParams): CompareResult {
   const invalid = validate(left, right, params);
   if (invalid) return { ok: false, error: invalid };
   const leftNames = new Set(names(left));
@@ -147,9 +181,14 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
   if (!effective) return { ok: false, error: { kind: 'targets-without-keys' } };
   const { keys, targets } = effective;
 
-  const differ = targetsDiffer(columnsAmong(left, targets), columnsAmong(right, targets));
-  const leftKeys = keyBytes(left, keys);
-  const rightKeys = keyBytes(right, keys);
+  const differ = targetsDiffer(left, indicesAmong(left, targets), right, indicesAmong(right, targets));
+  const leftIndex = (name: string) => left.columns.findIndex((c) => c.name === name);
+  const rightIndex = (name: string) => right.columns.findIndex((c) => c.name === name);
+  const firstKey = keys[0] ?? '';
+  const leftKeyed = left.keyBytes(indicesAmong(left, keys), leftIndex(firstKey));
+  const rightKeyed = right.keyBytes(indicesAmong(right, keys), rightIndex(firstKey));
+  const leftKeys = leftKeyed.bytes;
+  const rightKeys = rightKeyed.bytes;
 
   // Full outer join on the key bytes; duplicated keys pair every left row with every right row.
   // Pairs are two parallel arrays of row indices, -1 for a missing side.
@@ -189,19 +228,14 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
   let rightDupes = 0;
   for (const more of rightMore.values()) rightDupes += more.length + 1;
 
-  const leftCol = (name: string) => left.columns.find((c) => c.name === name);
-  const rightCol = (name: string) => right.columns.find((c) => c.name === name);
-  const firstKey = keys[0];
-  const firstLeft = firstKey === undefined ? undefined : leftCol(firstKey);
-  const firstRight = firstKey === undefined ? undefined : rightCol(firstKey);
   const counts = { added: 0, removed: 0, modified: 0 };
   const kept: Array<{ l: number | null; r: number | null; status: DiffStatus }> = [];
   for (let p = 0; p < pairL.length; p++) {
     const l = pairL[p]! < 0 ? null : pairL[p]!;
     const r = pairR[p]! < 0 ? null : pairR[p]!;
     let status: DiffStatus | 'unchanged';
-    if (l === null || (firstLeft?.values[l] ?? null) === null) status = 'added';
-    else if (r === null || (firstRight?.values[r] ?? null) === null) status = 'removed';
+    if (l === null || leftKeyed.firstNull[l]) status = 'added';
+    else if (r === null || rightKeyed.firstNull[r]) status = 'removed';
     else if (targets.length === 0) status = 'unchanged';
     else status = differ(l, r) ? 'modified' : 'unchanged';
     if (status === 'unchanged') continue;
@@ -209,34 +243,34 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
     kept.push({ l, r, status });
   }
 
-  // Output columns follow the right frame's column order.
+  // Output columns follow the right side's column order.
   const outKeys = names(right).filter((n) => keys.includes(n));
   const outTargets = names(right).filter((n) => targets.includes(n));
   const getters: Array<{ name: string; dtype: Dtype; get: (l: number | null, r: number | null) => Cell }> =
     [];
   for (const k of outKeys) {
-    const lc = leftCol(k);
-    const rc = rightCol(k)!;
+    const lc = leftIndex(k);
+    const rc = rightIndex(k);
     getters.push({
       name: k,
-      dtype: rc.dtype,
+      dtype: right.columns[rc]!.dtype,
       get: (l, r) =>
-        (r !== null ? (rc.values[r] ?? null) : null) ?? (l !== null && lc ? (lc.values[l] ?? null) : null),
+        (r !== null ? right.cell(r, rc) : null) ?? (l !== null && lc >= 0 ? left.cell(l, lc) : null),
     });
   }
   for (const t of outTargets) {
-    const lc = leftCol(t);
-    const rc = rightCol(t)!;
-    if (lc)
+    const lc = leftIndex(t);
+    const rc = rightIndex(t);
+    if (lc >= 0)
       getters.push({
         name: `${t}.left`,
-        dtype: lc.dtype,
-        get: (l) => (l === null ? null : (lc.values[l] ?? null)),
+        dtype: left.columns[lc]!.dtype,
+        get: (l) => (l === null ? null : left.cell(l, lc)),
       });
     getters.push({
       name: `${t}.right`,
-      dtype: rc.dtype,
-      get: (_l, r) => (r === null ? null : (rc.values[r] ?? null)),
+      dtype: right.columns[rc]!.dtype,
+      get: (_l, r) => (r === null ? null : right.cell(r, rc)),
     });
   }
   const rows: Cell[][] = kept.map(({ l, r, status }) => [...getters.map((g) => g.get(l, r)), status]);
@@ -251,11 +285,11 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
   });
 
   // A side with none of the target columns gets a null `_targets_hash` column, of dtype null.
-  const leftTargetType = selectColumns(left, targets).columns.length ? 'str' : 'null';
-  const rightTargetType = selectColumns(right, targets).columns.length ? 'str' : 'null';
-  const withHashes = (frame: Frame, targetType: string): Schema =>
+  const leftTargetType = indicesAmong(left, targets).length ? 'str' : 'null';
+  const rightTargetType = indicesAmong(right, targets).length ? 'str' : 'null';
+  const withHashes = (side: Side, targetType: string): Schema =>
     schemaOf([
-      ...frame.columns,
+      ...side.columns,
       { name: '_targets_hash', dtype: targetType },
       { name: '_keys_hash', dtype: 'str' },
     ]);
@@ -267,9 +301,9 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
     { name: '_targets_hash.right', dtype: rightTargetType },
     { name: '_keys_hash_right', dtype: 'str' },
     { name: DIFF_STATUS_COL, dtype: 'str' },
-    ...keys.map((k) => ({ name: k, dtype: rightCol(k)?.dtype ?? 'str' })),
+    ...keys.map((k) => ({ name: k, dtype: right.columns[rightIndex(k)]?.dtype ?? 'str' })),
   ]);
-  const colDesc = (c: Column, suffix: string) => ({
+  const colDesc = (c: { name: string; dtype: Dtype }, suffix: string) => ({
     name: c.name,
     key: `${c.name}.${suffix}`,
     dtype: c.dtype,
@@ -293,8 +327,8 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
       dupes: { left: countDuplicated(leftKeys), right: rightDupes },
       summarySchema,
       schemaDiff: {
-        added_cols: added.map((n) => colDesc(rightCol(n)!, 'added')),
-        removed_cols: removed.map((n) => colDesc(leftCol(n)!, 'removed')),
+        added_cols: added.map((n) => colDesc(right.columns[rightIndex(n)]!, 'added')),
+        removed_cols: removed.map((n) => colDesc(left.columns[leftIndex(n)]!, 'removed')),
       },
       sourceSchemas: { left: withHashes(left, leftTargetType), right: withHashes(right, rightTargetType) },
       keys,

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { scanRows, sniffDialect } from '../../src/engine/csv-scan.js';
 import { hashRow, rowBytes, type Column, type Dtype } from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
-import { diffKeyed } from '../../src/engine/keyed-diff.js';
+import { readCsv } from '../../src/engine/csv.js';
+import { CsvSide } from '../../src/engine/keyed-csv.js';
+import { diffKeyed, diffKeyedSides } from '../../src/engine/keyed-diff.js';
 
 // The fast paths of the CSV engine against what they replace: the row scanner against papaparse, the
-// hash-free row bytes against xxh3, the keyed join against a plain hash join.
+// hash-free row bytes against xxh3, the keyed join against a plain hash join, the lazy CSV side against
+// whole frames.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25) * 20;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 
@@ -161,6 +164,43 @@ describe('the keyed join', () => {
         expect(result.diff.dupes).toEqual({ left: dupes(lk), right: dupes(rk) });
       }),
       { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
+describe('the lazy CSV side of a keyed compare', () => {
+  // Values that type alike and differently: "1" and "01" are the same i64, "1.0" and "1.00" the same
+  // f64, quoted text with delimiters, and empty (null) cells.
+  const value = fc.constantFrom('1', '01', '2', '1.0', '1.00', '2.5', 'x', '"a,b"', '"q""uote"', '', 'true');
+  const csv = (names: string[]) =>
+    fc
+      .tuple(
+        fc.array(fc.array(value, { minLength: names.length - 1, maxLength: names.length + 1 }), {
+          maxLength: 10,
+        }),
+        fc.constantFrom('\n', '\r\n'),
+      )
+      .map(([rows, newline]) => [names.join(','), ...rows.map((r) => r.join(','))].join(newline) + newline);
+  const header = fc.uniqueArray(fc.constantFrom('id', 'a', 'b', 'c'), { minLength: 1, maxLength: 4 });
+
+  it('gives the whole compare the frame path gives', () => {
+    fc.assert(
+      fc.property(
+        header.chain((l) => fc.tuple(fc.constant(l), csv(l))),
+        header.chain((r) => fc.tuple(fc.constant(r), csv(r))),
+        fc.subarray(['id', 'a', 'b', 'c']),
+        fc.subarray(['a', 'b', 'c']),
+        ([, left], [, right], keys, targets) => {
+          const params = { keys, targets, display: [] };
+          const frames = [readCsv(left), readCsv(right)];
+          if (!frames[0]!.ok || !frames[1]!.ok) return;
+          const expected = diffKeyed(frames[0]!.frame, frames[1]!.frame, params);
+          const sides = [CsvSide.read(left), CsvSide.read(right)];
+          if (!sides[0]!.ok || !sides[1]!.ok) throw new Error('the CSV side refused a readable CSV');
+          expect(diffKeyedSides(sides[0]!.side, sides[1]!.side, params)).toEqual(expected);
+        },
+      ),
+      { numRuns: RUNS * 2, seed: SEED },
     );
   });
 });

@@ -1,6 +1,14 @@
 // The CPU-heavy steps of a compare, as plain functions of plain data, so that they can run in a
 // worker thread (worker.ts) or, for small inputs, on the calling thread with the same result.
-import { diffKeyed, type CompareError, type CompareParams, type KeyedDiff } from '../../engine/keyed-diff.js';
+import { CsvSide } from '../../engine/keyed-csv.js';
+import {
+  diffKeyedSides,
+  frameSide,
+  type CompareError,
+  type CompareParams,
+  type KeyedDiff,
+  type KeyedSide,
+} from '../../engine/keyed-diff.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
 import { readFrame } from '../../engine/read-frame.js';
 import { diffTables, type Paging, type TabularDiffView } from '../../engine/tabular-diff.js';
@@ -43,12 +51,25 @@ export function tableDiffTask(
   return diffTables(frameOf(base), frameOf(head), paging);
 }
 
+/** A side of a keyed compare: CSV and TSV files are read lazily, other formats as whole frames. */
+function keyedSide(source: FrameSource): KeyedSide | null {
+  const ext = source.extension.toLowerCase();
+  if (ext !== 'csv' && ext !== 'tsv') {
+    const frame = readFrame(source.bytes, source.extension);
+    return frame && frameSide(frame);
+  }
+  const text = decodeUtf8(source.bytes);
+  if (text === null) return null;
+  const read = CsvSide.read(text, ext === 'tsv' ? '\t' : undefined);
+  return read.ok ? read.side : null;
+}
+
 export function keyedDiffTask(left: FrameSource, right: FrameSource, params: CompareParams): KeyedOutcome {
-  const leftFrame = readFrame(left.bytes, left.extension);
-  if (!leftFrame) return { ok: false, error: { kind: 'unreadable', side: 'left' } };
-  const rightFrame = readFrame(right.bytes, right.extension);
-  if (!rightFrame) return { ok: false, error: { kind: 'unreadable', side: 'right' } };
-  const result = diffKeyed(leftFrame, rightFrame, params);
+  const leftSide = keyedSide(left);
+  if (!leftSide) return { ok: false, error: { kind: 'unreadable', side: 'left' } };
+  const rightSide = keyedSide(right);
+  if (!rightSide) return { ok: false, error: { kind: 'unreadable', side: 'right' } };
+  const result = diffKeyedSides(leftSide, rightSide, params);
   if (!result.ok) return result;
   const { rows, ...diff } = result.diff;
   const names = diff.columns.map((c) => c.name);

@@ -1,0 +1,127 @@
+// The diff engine side by side with the tools it stands in for, on the same files: the keyed CSV
+// compare against the sqlite3 shell (import both, full outer join), the text diff against GNU
+// `diff --minimal`. Each run is timed in its own process, so peak memory is its own. Prints one table.
+// Run: npm run bench:engine  (BENCH_KEYED_ROWS, comma-separated, sets the keyed sizes)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateTables, mulberry32 } from '../scripts/tables.js';
+import { printTable } from './table.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
+const rows: Array<[string, string]> = [];
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+/** Runs bench/engine-child.ts on `args`; it prints one JSON line of figures. */
+function child(args: string[]): { ms: number; maxRssMb: number; [k: string]: unknown } {
+  const out = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', new URL('./engine-child.ts', import.meta.url).pathname, ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (out.status !== 0) throw new Error(`engine-child ${args.join(' ')}: ${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').pop()!);
+}
+
+/** Wall time of a shell command, its peak memory from GNU time's format if available. */
+function timed(command: string, args: string[], input?: string): number {
+  const start = performance.now();
+  const out = spawnSync(command, args, { input, stdio: ['pipe', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (out.status !== 0 && out.status !== 1) throw new Error(`${command}: ${out.stderr}`);
+  return ms;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+// ---- Keyed CSV diff: N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed. ----
+
+function sqliteScript(a: string, b: string): string {
+  const cols = ['name', 'category', 'value', 'score', 'flag', 'x1', 'x2', 'x3', 'x4'];
+  const changed = cols.map((c) => `a.${c} IS NOT b.${c}`).join(' OR ');
+  return [
+    '.mode csv',
+    `.import ${a} a`,
+    `.import ${b} b`,
+    // Without an index sqlite runs the full join as a nested loop; with one, as a lookup per row.
+    'CREATE INDEX b_id ON b(id);',
+    `SELECT count(*) FROM a FULL OUTER JOIN b ON a.id = b.id WHERE a.id IS NULL OR b.id IS NULL OR ${changed};`,
+  ].join('\n');
+}
+
+for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').map(Number)) {
+  for (const quoted of [false, true]) {
+    let [base, head] = generateTables({
+      rows: n,
+      extraColumns: 4,
+      seed: 1,
+      modified: 0.01,
+      added: 0.005,
+      removed: 0.005,
+    });
+    // The quoted variant quotes every name, as many exports do.
+    if (quoted)
+      [base, head] = [base, head].map((t) => t.replace(/,(item-[0-9a-z]+),/g, ',"$1",')) as [string, string];
+    const a = join(dir, `a-${n}-${quoted}.csv`);
+    const b = join(dir, `b-${n}-${quoted}.csv`);
+    writeFileSync(a, base);
+    writeFileSync(b, head);
+    const size = mb(base.length + head.length);
+    const label = `${n.toLocaleString()} rows x 10 cols${quoted ? ', names quoted' : ', quote-free'} (${size.toFixed(0)} MB)`;
+    const ours = [child(['keyed', a, b]), child(['keyed', a, b]), child(['keyed', a, b])];
+    const oursMs = median(ours.map((r) => r.ms));
+    const sqliteMs = median([0, 1, 2].map(() => timed('sqlite3', [':memory:'], sqliteScript(a, b))));
+    const peak = Math.max(...ours.map((r) => r.maxRssMb));
+    rows.push([
+      `keyed diff, ${label}`,
+      `${oursMs.toFixed(0)} ms vs sqlite3 ${sqliteMs.toFixed(0)} ms: ${(sqliteMs / oursMs).toFixed(2)}x, ${(size / (oursMs / 1000)).toFixed(0)} MB/s, peak rss ${peak.toFixed(0)} MB (${(peak / size).toFixed(1)}x the files) [${ours[0]!.counts}]`,
+    ]);
+    const parse = child(['parse', a]);
+    rows.push([`  CSV parse alone, ${label}`, `${(mb(base.length) / (parse.ms / 1000)).toFixed(0)} MB/s`]);
+  }
+}
+
+// ---- Text diff: 1k, 10k, 100k lines at 1%; worst cases at 10k lines. ----
+
+function textPair(lines: number, changed: number, unrelated: boolean): [string, string] {
+  const rand = mulberry32(lines + Math.round(changed * 1000));
+  const line = () => `line ${Math.floor(rand() * 1e9).toString(36)} ${Math.floor(rand() * 1e9).toString(36)}`;
+  const before = Array.from({ length: lines }, line);
+  const after = unrelated
+    ? Array.from({ length: lines }, line)
+    : before.map((l) => (rand() < changed ? line() : l));
+  return [`${before.join('\n')}\n`, `${after.join('\n')}\n`];
+}
+
+const textCases: Array<[string, number, number, boolean]> = [
+  ['1k lines, 1% changed', 1_000, 0.01, false],
+  ['10k lines, 1% changed', 10_000, 0.01, false],
+  ['100k lines, 1% changed', 100_000, 0.01, false],
+  ['10k lines, 30% changed', 10_000, 0.3, false],
+  ['10k lines, 100% changed', 10_000, 1, false],
+  ['10k lines, unrelated files', 10_000, 0, true],
+];
+for (const [label, lines, changed, unrelated] of textCases) {
+  const [before, after] = textPair(lines, changed, unrelated);
+  const a = join(dir, 'before.txt');
+  const b = join(dir, 'after.txt');
+  writeFileSync(a, before);
+  writeFileSync(b, after);
+  const ours = median([0, 1, 2].map(() => child(['text', a, b]).ms));
+  const gnu = median([0, 1, 2].map(() => timed('diff', ['--minimal', a, b])));
+  rows.push([
+    `text diff, ${label}`,
+    `${ours.toFixed(0)} ms vs diff --minimal ${gnu.toFixed(0)} ms: ${(ours / gnu).toFixed(2)}x its time`,
+  ]);
+}
+
+rmSync(dir, { recursive: true, force: true });
+printTable(rows);
