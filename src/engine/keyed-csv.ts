@@ -6,7 +6,7 @@
 import { scanRows, type Dialect } from './csv-scan.js';
 import { convert, csvLayout, type CsvLayout } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
-import type { KeyedSide } from './keyed-diff.js';
+import type { JoinKey, KeyedSide } from './keyed-diff.js';
 
 export class CsvSide implements KeyedSide {
   readonly columns: Array<{ name: string; dtype: Dtype }>;
@@ -35,10 +35,11 @@ export class CsvSide implements KeyedSide {
     return this.rows;
   }
 
-  keyBytes(columns: number[], first: number): { bytes: Array<string | null>; firstNull: Uint8Array } {
+  keyBytes(columns: number[], first: number, numeric: boolean): { bytes: JoinKey[]; firstNull: Uint8Array } {
     const wanted = new Map(columns.map((c, i) => [c, i]));
     const dtypes = this.columns.map((c) => c.dtype);
-    const bytes: Array<string | null> = [];
+    const bytes: JoinKey[] = [];
+    let value: number | null = null;
     const nulls: number[] = [];
     let starts = new Uint32Array(1024);
     let ends = new Uint32Array(1024);
@@ -48,11 +49,13 @@ export class CsvSide implements KeyedSide {
     const sink = {
       // Only the fields up to the last key column are read; the rest of each row is skipped.
       limit: Math.max(first, ...columns) + 1,
-      field(value: string, column: number) {
+      field(text: string, column: number) {
         if (header) return;
-        if (column === first) firstIsNull = convert(value, dtypes[column]!) === null;
+        if (column === first) firstIsNull = convert(text, dtypes[column]!) === null;
         const at = wanted.get(column);
-        if (at !== undefined) parts[at] = cellBytes(convert(value, dtypes[column]!), dtypes[column]!);
+        if (at === undefined) return;
+        if (numeric) value = convert(text, dtypes[column]!) as number | null;
+        else parts[at] = cellBytes(convert(text, dtypes[column]!), dtypes[column]!);
       },
       rowEnd: (_fields: number, start: number, end: number) => {
         if (header) {
@@ -65,7 +68,9 @@ export class CsvSide implements KeyedSide {
         }
         starts[this.rows] = start;
         ends[this.rows] = end;
-        bytes.push(columns.length === 0 ? null : columns.length === 1 ? parts[0]! : parts.join(''));
+        if (numeric) bytes.push(value);
+        else bytes.push(columns.length === 0 ? null : columns.length === 1 ? parts[0]! : parts.join(''));
+        value = null;
         nulls.push(first < 0 || firstIsNull ? 1 : 0);
         this.rows++;
         parts.fill('');

@@ -42,9 +42,9 @@ function names(side: { columns: Array<{ name: string }> }): string[] {
 }
 
 /** How many rows share their key with another row (polars' `is_duplicated` marks every one). */
-function countDuplicated(keys: Array<string | null>): number {
-  const seen = new Set<string | null>();
-  const repeated = new Map<string | null, number>();
+function countDuplicated(keys: JoinKey[]): number {
+  const seen = new Set<JoinKey>();
+  const repeated = new Map<JoinKey, number>();
   for (const key of keys) {
     if (!seen.has(key)) seen.add(key);
     else repeated.set(key, (repeated.get(key) ?? 1) + 1);
@@ -85,22 +85,28 @@ export interface KeyedSide {
   readonly height: number;
   /**
    * For every row, the bytes oxen hashes over `columns` (indices, in the side's order), and whether
-   * the value in column `first` is null (always, when `first` is -1: no key column).
+   * the value in column `first` is null (always, when `first` is -1: no key column). With `numeric`
+   * (one i64 key column on both sides) the key is the value itself, which joins faster.
    */
-  keyBytes(columns: number[], first: number): { bytes: Array<string | null>; firstNull: Uint8Array };
+  keyBytes(columns: number[], first: number, numeric: boolean): { bytes: JoinKey[]; firstNull: Uint8Array };
   cell(row: number, column: number): Cell;
   /** True when row `row` is certainly identical to `otherRow` of `other` in every column. */
   sameRow?(row: number, other: KeyedSide, otherRow: number): boolean;
 }
 
+/** A row's key for the join: its key bytes, or its i64 key value. */
+export type JoinKey = string | number | null;
+
 export function frameSide(frame: Frame): KeyedSide {
   return {
     columns: frame.columns.map(({ name, dtype }) => ({ name, dtype })),
     height: frame.height,
-    keyBytes(columns, first) {
+    keyBytes(columns, first, numeric) {
       const picked = columns.map((c) => frame.columns[c]!);
       const firstValues = frame.columns[first]?.values;
-      const bytes = Array.from({ length: frame.height }, (_, i) => rowBytes(picked, i));
+      const bytes = Array.from({ length: frame.height }, (_, i) =>
+        numeric ? (picked[0]!.values[i] ?? null) : rowBytes(picked, i),
+      ) as JoinKey[];
       const firstNull = new Uint8Array(frame.height);
       for (let i = 0; i < frame.height; i++) firstNull[i] = (firstValues?.[i] ?? null) === null ? 1 : 0;
       return { bytes, firstNull };
@@ -185,15 +191,21 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
   const leftIndex = (name: string) => left.columns.findIndex((c) => c.name === name);
   const rightIndex = (name: string) => right.columns.findIndex((c) => c.name === name);
   const firstKey = keys[0] ?? '';
-  const leftKeyed = left.keyBytes(indicesAmong(left, keys), leftIndex(firstKey));
-  const rightKeyed = right.keyBytes(indicesAmong(right, keys), rightIndex(firstKey));
+  const leftKeyColumns = indicesAmong(left, keys);
+  const rightKeyColumns = indicesAmong(right, keys);
+  const numeric =
+    keys.length === 1 &&
+    left.columns[leftKeyColumns[0]!]!.dtype === 'i64' &&
+    right.columns[rightKeyColumns[0]!]!.dtype === 'i64';
+  const leftKeyed = left.keyBytes(leftKeyColumns, leftIndex(firstKey), numeric);
+  const rightKeyed = right.keyBytes(rightKeyColumns, rightIndex(firstKey), numeric);
   const leftKeys = leftKeyed.bytes;
   const rightKeys = rightKeyed.bytes;
 
   // Full outer join on the key bytes; duplicated keys pair every left row with every right row.
   // Pairs are two parallel arrays of row indices, -1 for a missing side.
-  const right1 = new Map<string | null, number>();
-  const rightMore = new Map<string | null, number[]>();
+  const right1 = new Map<JoinKey, number>();
+  const rightMore = new Map<JoinKey, number[]>();
   for (let j = 0; j < right.height; j++) {
     const key = rightKeys[j]!;
     const more = rightMore.get(key);
