@@ -1,5 +1,6 @@
 // Helpers shared by the benchmark scripts: an app, timing and the printed table.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app.js';
 import { openDatabase } from '../src/storage/db.js';
@@ -29,8 +30,11 @@ export function printTable(rows: Array<[string, string]>): void {
   for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
 }
 
-/** The built CLI in a process of its own (logs off), once it prints its URL; `ms` is spawn to listening. */
-export function startCli(): Promise<{
+/**
+ * The built CLI in a process of its own (logs off, then `args`), once it prints its URL; `ms` is spawn
+ * to listening.
+ */
+export function startCli(args: string[] = []): Promise<{
   ms: number;
   url: string;
   child: ChildProcess;
@@ -38,7 +42,7 @@ export function startCli(): Promise<{
 }> {
   const began = performance.now();
   const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, '--port', '0', '--log-level', 'silent'], {
+  const child = spawn(process.execPath, [cli, '--port', '0', '--log-level', 'silent', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -52,4 +56,30 @@ export function startCli(): Promise<{
       resolve({ ms, url: match[1]!, child, stop });
     });
   });
+}
+
+/** Resident memory of a process and all its descendants, in MB, from /proc. */
+export function treeRssMb(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let kb = 0;
+  const visit = (id: number) => {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // Ended meanwhile.
+    }
+    for (const child of children.get(id) ?? []) visit(child);
+  };
+  visit(pid);
+  return kb / 1024;
 }

@@ -14,6 +14,7 @@ import { datafoldStatusReply } from './http/datafold/errors.js';
 import { datafoldNotFound, datafoldRoutes, sendDatafold } from './http/datafold/routes.js';
 import { oxenStatusReply, routeNotFound } from './http/oxen/errors.js';
 import { oxenRoutes, sendOxenError } from './http/oxen/routes.js';
+import { answerCache } from './http/response-cache.js';
 import { checkResponses } from './http/response-check.js';
 import { createComputePool, type ComputeOptions } from './services/compute/pool.js';
 import { DatadiffService } from './services/datafold/datadiffs.js';
@@ -215,13 +216,16 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     datadiffs.stopAll();
     await pool.close();
   });
+  const answers = answerCache(app);
   await app.register(oxenRoutes, {
     tokens: settings.oxenTokens,
     deps: { store, compares: new CompareStore(db), compute: pool },
     spec: oxenSpecOnce(),
+    cache: answers,
   });
   await app.register(datafoldRoutes, { datadiffs, spec: dfSpec, keys: settings.datafoldKeys });
   const reset = async () => {
+    answers.invalidate();
     await repos.reset();
     sources.reset();
     journal.clear();
@@ -240,6 +244,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   const reloadFixtures = async () => {
     await repos.reload();
     sources.reset();
+    answers.invalidate();
   };
   return { app, repos, sources, datadiffs, journal, reset, reloadFixtures };
 }

@@ -13,21 +13,38 @@ export function markOperation(req: FastifyRequest, spec: Spec, operationId: stri
   operations.set(req.raw, { spec, operationId });
 }
 
+/**
+ * The verdicts on recent answers, by the answer's text: a cached answer (response-cache.ts) is the
+ * same string every time, so it is parsed and validated once.
+ */
+const verdicts = new Map<string, { on: string; violation: string | null }>();
+const MAX_VERDICTS = 256;
+
 function violationOf(req: FastifyRequest, reply: FastifyReply, payload: unknown): string | null {
   const mark = operations.get(req.raw);
   if (!mark || typeof payload !== 'string') return null;
   if (!/json/.test(String(reply.getHeader('content-type') ?? ''))) return null;
-  const validate = mark.spec.operations.get(mark.operationId)?.response(String(reply.statusCode));
-  if (!validate) return `${mark.operationId}: status ${reply.statusCode} has no JSON response in the spec`;
+  const on = `${mark.operationId} ${reply.statusCode}`;
+  const known = verdicts.get(payload);
+  if (known?.on === on) return known.violation;
+  const violation = judge(mark, reply.statusCode, payload);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(payload, { on, violation });
+  return violation;
+}
+
+function judge({ spec, operationId }: { spec: Spec; operationId: string }, status: number, payload: string) {
+  const validate = spec.operations.get(operationId)?.response(String(status));
+  if (!validate) return `${operationId}: status ${status} has no JSON response in the spec`;
   let body: unknown;
   try {
     body = JSON.parse(payload);
   } catch {
-    return `${mark.operationId}: the ${reply.statusCode} body is not JSON`;
+    return `${operationId}: the ${status} body is not JSON`;
   }
   if (validate(body)) return null;
   const problems = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`);
-  return `${mark.operationId}: the ${reply.statusCode} body breaks the spec: ${problems.join('; ')}`;
+  return `${operationId}: the ${status} body breaks the spec: ${problems.join('; ')}`;
 }
 
 export function checkResponses(app: FastifyInstance, mode: ValidationMode): void {

@@ -15,6 +15,7 @@ import { fileDiff } from '../../services/oxen/file-diff.js';
 import { OXEN_VERSION } from '../../services/oxen/views.js';
 import type { RepoRow } from '../../storage/oxen-store.js';
 import type { Spec } from '../../spec/openapi.js';
+import type { ResponseCache } from '../response-cache.js';
 import { markOperation } from '../response-check.js';
 import { oxenErrorReply, routeNotFound, type ErrorReply } from './errors.js';
 import { readDfQuery, readPageQuery } from './query.js';
@@ -23,6 +24,8 @@ import { parseCompareBody } from './serde-body.js';
 export interface OxenRoutesOptions {
   deps: CompareDeps;
   spec: Spec;
+  /** GET answers kept until the state changes (see response-cache.ts). */
+  cache: ResponseCache;
   /** Accepted bearer tokens; empty = no authentication (oxen-server's default). */
   tokens?: string[];
 }
@@ -50,7 +53,7 @@ function serialize(payload: unknown): string {
 
 export async function oxenRoutes(
   app: FastifyInstance,
-  { deps, spec, tokens = [] }: OxenRoutesOptions,
+  { deps, spec, cache, tokens = [] }: OxenRoutesOptions,
 ): Promise<void> {
   const { store } = deps;
   if (tokens.length > 0) {
@@ -122,6 +125,11 @@ export async function oxenRoutes(
     (operationId: string, params?: (p: Params) => Params) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       markOperation(req, spec, operationId);
+      reply.header('oxen-version', OXEN_VERSION);
+      const cacheable = req.method === 'GET';
+      const cached = cacheable ? cache.get(req.url) : undefined;
+      if (cached !== undefined) return reply.type('application/json; charset=utf-8').send(cached);
+      const generation = cache.current;
       const raw = req.params as Params;
       const repo = store.findRepo(raw.namespace!, raw.repo_name!);
       if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
@@ -131,8 +139,9 @@ export async function oxenRoutes(
         query: req.query as Query,
         body: req.body,
       });
-      reply.header('oxen-version', OXEN_VERSION).type('application/json; charset=utf-8');
-      return reply.send(typeof result === 'string' ? result : serialize(result));
+      const payload = typeof result === 'string' ? result : serialize(result);
+      if (cacheable) cache.set(req.url, generation, payload);
+      return reply.type('application/json; charset=utf-8').send(payload);
     };
 
   // The documented spellings share one wildcard: {base_head} may itself contain '/'.

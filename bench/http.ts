@@ -1,0 +1,164 @@
+// HTTP throughput side by side, each server in a process of its own, autocannon at 100 connections in
+// this one: a bare Fastify answering the exact bytes of diffmock's entries response (the ceiling),
+// diffmock's entries, file diff and derived-frame page with response validation off and on, and Prism
+// 5.14 mocking the entries operation from openapi/oxen.json (fetched with npx; skipped if it cannot
+// be). Ratios are against the bare server measured in the same run. Prints one table.
+// Run: npm run bench:http  (BENCH_HTTP_SECONDS sets each run's duration; default 10)
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { printTable, startCli, treeRssMb } from './table.js';
+
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const REPO = '/api/repos/ox/compare-datasets/compare';
+const ROUTES = {
+  entries: `${REPO}/entries/main..feature/add-labels`,
+  'file diff (CSV)': `${REPO}/file/main..feature/add-labels/data/train/labels.csv`,
+  'derived frame page': `${REPO}/data_frames/bench/diff?page=1&page_size=10`,
+};
+const rows: Array<[string, string]> = [];
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<Run> {
+  // Warm up first (validators compile and caches fill on first use).
+  await autocannon({ url, headers, connections: 10, duration: 1 });
+  const result = await autocannon({ url, headers, connections: 100, duration: SECONDS });
+  if (result.errors > 0 || result.non2xx > 0)
+    throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const show = (run: Run) => `${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`;
+
+/** A child process that prints `listening on <url>` (or Prism's "listening on"), with its start time. */
+function started(child: ChildProcess, pattern: RegExp): Promise<{ url: string; ms: number }> {
+  const began = performance.now();
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = pattern.exec(seen);
+      if (!match) return;
+      // From here on its output (Prism logs every request) is read and dropped.
+      child.stdout!.off('data', onData).resume();
+      child.stderr!.off('data', onData).resume();
+      resolve({ url: match[1]!, ms: performance.now() - began });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${seen.slice(-500)}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const stopTree = (child: ChildProcess) =>
+  new Promise<void>((done) => {
+    child.once('exit', () => done());
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+
+// diffmock, with validation off, then on.
+const results: Record<string, Run> = {};
+let diffmockStart = 0;
+let diffmockRss = 0;
+let entriesBody = '';
+for (const mode of ['off', 'warn'] as const) {
+  const { url, ms, stop, child } = await startCli(['--validate-responses', mode]);
+  diffmockStart ||= ms;
+  const created = await fetch(`${url}${REPO}/data_frames`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      compare_id: 'bench',
+      left: { path: 'data/train/labels.csv', version: 'main' },
+      right: { path: 'data/train/labels.csv', version: 'feature/add-labels' },
+      keys: [{ left: 'id', right: 'id' }],
+      compare: [],
+      display: [],
+    }),
+  });
+  if (!created.ok) throw new Error(`creating the compare: ${created.status}`);
+  entriesBody ||= await (await fetch(`${url}${ROUTES.entries}`)).text();
+  for (const [name, path] of Object.entries(ROUTES))
+    results[`${name}, validation ${mode}`] = await load(url + path);
+  diffmockRss = Math.max(diffmockRss, treeRssMb(child.pid!));
+  await stop();
+}
+
+// The ceiling: bare Fastify sending the entries response's bytes.
+const bodyFile = join(mkdtempSync(join(tmpdir(), 'diffmock-http-')), 'entries.json');
+writeFileSync(bodyFile, entriesBody);
+const bare = spawn(
+  process.execPath,
+  ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname, bodyFile],
+  {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+const bareUrl = (await started(bare, /listening on (\S+)/)).url;
+const ceiling = await load(bareUrl + ROUTES.entries);
+await stopTree(bare);
+
+rows.push([`bare Fastify, the same ${(entriesBody.length / 1024).toFixed(1)} KB body`, show(ceiling)]);
+for (const [name, run] of Object.entries(results))
+  rows.push([`diffmock ${name}`, `${show(run)} (${((100 * run.rps) / ceiling.rps).toFixed(0)}% of bare)`]);
+
+// Prism, mocking the entries operation from our spec.
+try {
+  const port = await freePort();
+  const prism = spawn(
+    'npx',
+    [
+      '-y',
+      '@stoplight/prism-cli@5.14.2',
+      'mock',
+      new URL('../openapi/oxen.json', import.meta.url).pathname,
+      '-p',
+      String(port),
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const { ms } = await started(prism, /Prism is listening on (http\S+)/);
+  // Prism's router does not let a path parameter hold '/', so it gets a base..head without one.
+  // The spec declares bearer authentication, which Prism enforces.
+  const run = await load(`http://127.0.0.1:${port}${REPO}/entries/main..main`, {
+    authorization: 'Bearer bench',
+  });
+  const rss = treeRssMb(prism.pid!);
+  await stopTree(prism);
+  const entries = results['entries, validation warn']!;
+  rows.push([
+    `Prism 5.14.2 mock of entries`,
+    `${show(run)} (${((100 * run.rps) / ceiling.rps).toFixed(0)}% of bare)`,
+  ]);
+  rows.push([
+    'diffmock vs Prism, entries with validation on',
+    `${(entries.rps / run.rps).toFixed(1)}x the throughput, p99 ${((100 * entries.p99) / Math.max(run.p99, 1)).toFixed(0)}% of Prism's`,
+  ]);
+  rows.push([
+    'start (spawn to listening) / server rss',
+    `diffmock ${diffmockStart.toFixed(0)} ms / ${diffmockRss.toFixed(0)} MB; Prism ${ms.toFixed(0)} ms / ${rss.toFixed(0)} MB`,
+  ]);
+} catch (e) {
+  rows.push(['Prism 5.14.2', `not measured: ${(e as Error).message.slice(0, 120)}`]);
+}
+
+printTable(rows);
