@@ -3,9 +3,9 @@
 // the per-type metadata shown in entries.
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
-import { readFrame } from './read-frame.js';
+import { readShape } from './read-frame.js';
 import { decodeUtf8 } from './utf8.js';
-import { frameSchema, type Schema } from './frame.js';
+import { schemaOf, type Schema } from './frame.js';
 
 export type DataType = 'dir' | 'text' | 'image' | 'video' | 'audio' | 'tabular' | 'binary';
 
@@ -135,14 +135,14 @@ export async function classifyFile(path: string, bytes: Uint8Array): Promise<Fil
     return { mime_type, data_type, extension, metadata: text === null ? null : { text: textMetadata(text) } };
   }
   if (data_type === 'tabular') {
-    const frame = readFrame(bytes, extension);
-    if (!frame) return { mime_type, data_type: 'binary', extension, metadata: null };
+    const shape = readShape(bytes, extension);
+    if (!shape) return { mime_type, data_type: 'binary', extension, metadata: null };
     return {
       mime_type,
       data_type,
       extension,
       metadata: {
-        tabular: { width: frame.columns.length, height: frame.height, schema: frameSchema(frame) },
+        tabular: { width: shape.columns.length, height: shape.height, schema: schemaOf(shape.columns) },
       },
     };
   }

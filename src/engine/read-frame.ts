@@ -1,7 +1,8 @@
 // Picks the reader for a tabular file by its extension, as oxen's `tabular::read_df` does.
 import { decodeUtf8 } from './utf8.js';
-import { readCsv } from './csv.js';
-import type { Frame } from './frame.js';
+import { scanRows } from './csv-scan.js';
+import { csvLayout, readCsv } from './csv.js';
+import type { Dtype, Frame } from './frame.js';
 import { readJsonArray, readJsonLines } from './jsonl.js';
 
 /**
@@ -20,4 +21,26 @@ export function readFrame(bytes: Uint8Array, extension: string): Frame | null {
         ? readJsonArray(text)
         : readCsv(text, ext === 'tsv' ? { delimiter: '\t' } : {});
   return parsed.ok ? parsed.frame : null;
+}
+
+/**
+ * A tabular file's columns and row count, as `readFrame` would give them, or null. A CSV or TSV is
+ * not read into a frame for this: its head gives the dtypes and one pass counts its rows.
+ */
+export function readShape(
+  bytes: Uint8Array,
+  extension: string,
+): { columns: Array<{ name: string; dtype: Dtype }>; height: number } | null {
+  const ext = extension.toLowerCase();
+  if (ext !== 'csv' && ext !== 'tsv') {
+    const frame = readFrame(bytes, extension);
+    return frame && { columns: frame.columns, height: frame.height };
+  }
+  const text = decodeUtf8(bytes);
+  if (text === null) return null;
+  const read = csvLayout(text, ext === 'tsv' ? { delimiter: '\t' } : {});
+  if (!read.ok) return null;
+  let rows = 0;
+  scanRows(read.layout.body, read.layout.dialect, { limit: 1, field() {}, rowEnd: () => void rows++ });
+  return { columns: read.layout.columns, height: rows - 1 };
 }

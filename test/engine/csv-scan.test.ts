@@ -7,6 +7,7 @@ import { hashHex } from '../../src/engine/hash.js';
 import { readCsv } from '../../src/engine/csv.js';
 import { CsvSide } from '../../src/engine/keyed-csv.js';
 import { diffKeyed, diffKeyedSides } from '../../src/engine/keyed-diff.js';
+import { readShape } from '../../src/engine/read-frame.js';
 
 // The fast paths of the CSV engine against what they replace: the row scanner against papaparse, the
 // hash-free row bytes against xxh3, the keyed join against a plain hash join, the lazy CSV side against
@@ -182,6 +183,24 @@ describe('the lazy CSV side of a keyed compare', () => {
       )
       .map(([rows, newline]) => [names.join(','), ...rows.map((r) => r.join(','))].join(newline) + newline);
   const header = fc.uniqueArray(fc.constantFrom('id', 'a', 'b', 'c'), { minLength: 1, maxLength: 4 });
+
+  it("tells a file's columns and row count as reading the whole frame does", () => {
+    fc.assert(
+      fc.property(
+        header.chain((names) => csv(names)),
+        (text) => {
+          const frame = readCsv(text);
+          const shape = readShape(Buffer.from(text), 'csv');
+          if (!frame.ok) return expect(shape).toBeNull();
+          expect(shape).toEqual({
+            columns: frame.frame.columns.map(({ name, dtype }) => ({ name, dtype })),
+            height: frame.frame.height,
+          });
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
 
   it('gives the whole compare the frame path gives', () => {
     fc.assert(
