@@ -48,16 +48,28 @@ async function main(): Promise<void> {
     added: 0.005,
     removed: 0.005,
   });
+  // The same rows with every one modified, for a derived frame as long as the files.
+  const [, everyRow] = generateTables({
+    rows: n,
+    extraColumns: 4,
+    seed: 1,
+    modified: 1,
+    added: 0,
+    removed: 0,
+  });
   // Through the service: the admin API's 32 MB body limit is smaller than these files.
   const [, repoMs] = await time(() =>
     app.repos.createRepo({
       namespace: 'bench',
       name: 'table',
-      commits: [{ files: { 't.csv': base } }, { branch: 'b', files: { 't.csv': head } }],
+      commits: [
+        { files: { 't.csv': base, 'u.csv': base } },
+        { branch: 'b', files: { 't.csv': head, 'u.csv': everyRow } },
+      ],
     }),
   );
   rows.push([
-    `create repo with two ${n.toLocaleString()}-row CSVs (${mb(base.length + head.length)})`,
+    `create repo with four ${n.toLocaleString()}-row CSVs (${mb(2 * base.length + head.length + everyRow.length)})`,
     `${repoMs.toFixed(0)} ms`,
   ]);
   const rssBefore = process.memoryUsage().rss;
@@ -89,6 +101,30 @@ async function main(): Promise<void> {
     });
     rows.push([
       `derived frame page ${page} of ${Math.ceil(height / 100)} (mean of ${runs})`,
+      `${(ms / runs).toFixed(2)} ms`,
+    ]);
+  }
+  // A derived frame of N rows: every row modified.
+  const [all, allMs] = await time(() =>
+    inject('POST', '/api/repos/bench/table/compare/data_frames', {
+      compare_id: 'all',
+      left: { path: 'u.csv', version: 'main' },
+      right: { path: 'u.csv', version: 'b' },
+      keys: [{ left: 'id', right: 'id' }],
+      compare: [],
+      display: [],
+    }),
+  );
+  const allRows = JSON.parse(all.body).dfs.summary.modifications.modified_rows as number;
+  rows.push([`keyed compare, every one of ${n.toLocaleString()} rows modified`, `${allMs.toFixed(0)} ms`]);
+  for (const page of [1, 10_000]) {
+    const runs = 50;
+    const [, ms] = await time(async () => {
+      for (let i = 0; i < runs; i++)
+        await inject('GET', `/api/repos/bench/table/compare/data_frames/all/diff?page=${page}&page_size=100`);
+    });
+    rows.push([
+      `derived frame of ${allRows.toLocaleString()} rows, page ${page.toLocaleString()} (mean of ${runs})`,
       `${(ms / runs).toFixed(2)} ms`,
     ]);
   }
