@@ -78,21 +78,22 @@ function lcsExact(a: string[], b: string[]): string[] {
  */
 function lcsLinear(a: string[], b: string[]): string[] {
   const ids = new Map<string, number>();
-  const inA = new Set<number>();
-  const idsA = a.map((line) => {
-    let id = ids.get(line);
-    if (id === undefined) ids.set(line, (id = ids.size));
-    inA.add(id);
-    return id;
-  });
-  const inB = new Set<number>();
-  const idsB = b.map((line) => {
-    const id = ids.get(line) ?? -1;
-    inB.add(id);
-    return id;
-  });
-  const keptA = idsA.filter((id) => inB.has(id));
-  const keptB = idsB.filter((id) => id >= 0 && inA.has(id));
+  const idsA = new Int32Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    let id = ids.get(a[i]!);
+    if (id === undefined) ids.set(a[i]!, (id = ids.size));
+    idsA[i] = id;
+  }
+  // Every id is a line of a; which of them b has too.
+  const inB = new Uint8Array(ids.size);
+  const idsB = new Int32Array(b.length);
+  for (let j = 0; j < b.length; j++) {
+    const id = ids.get(b[j]!) ?? -1;
+    idsB[j] = id;
+    if (id >= 0) inB[id] = 1;
+  }
+  const keptA = idsA.filter((id) => inB[id] === 1);
+  const keptB = idsB.filter((id) => id >= 0);
   const common: number[] = [];
   let x = 0;
   for (const [sx, ex] of myersDiff(keptA, keptB)) {
@@ -130,8 +131,15 @@ export function commonLines(a: string[], b: string[]): string[] {
  * common sequence that joins to "" (none, or one empty line) counts as zero lines.
  */
 export function mergeBlocks(oldText: string, newText: string, common: string[]): DiffBlock[] {
-  const l = oldText === '' ? [] : splitLines(oldText);
-  const r = newText === '' ? [] : splitLines(newText);
+  return mergeLines(
+    oldText === '' ? [] : splitLines(oldText),
+    newText === '' ? [] : splitLines(newText),
+    common,
+  );
+}
+
+/** `mergeBlocks` over texts already split into lines. */
+function mergeLines(l: string[], r: string[], common: string[]): DiffBlock[] {
   const c = common.join('\n') === '' ? [] : common;
   let li = 0;
   let ri = 0;
@@ -159,7 +167,9 @@ export function mergeBlocks(oldText: string, newText: string, common: string[]):
 
 /** `Changeset::new(old, new, "\n")`: the line blocks between two texts. */
 export function diffBlocks(oldText: string, newText: string): DiffBlock[] {
-  return mergeBlocks(oldText, newText, commonLines(splitLines(oldText), splitLines(newText)));
+  const a = splitLines(oldText);
+  const b = splitLines(newText);
+  return mergeLines(oldText === '' ? [] : a, newText === '' ? [] : b, commonLines(a, b));
 }
 
 /**
