@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generateTables, mulberry32 } from '../scripts/tables.js';
-import { printTable } from './table.js';
+import { mulberry32 } from '../scripts/tables.js';
+import { keyedTables, printTable } from './table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
 const rows: Array<[string, string]> = [];
@@ -59,14 +59,7 @@ function sqliteScript(a: string, b: string): string {
 
 for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').map(Number)) {
   for (const quoted of [false, true]) {
-    let [base, head] = generateTables({
-      rows: n,
-      extraColumns: 4,
-      seed: 1,
-      modified: 0.01,
-      added: 0.005,
-      removed: 0.005,
-    });
+    let [base, head] = keyedTables(n);
     // The quoted variant quotes every name, as many exports do.
     if (quoted)
       [base, head] = [base, head].map((t) => t.replace(/,(item-[0-9a-z]+),/g, ',"$1",')) as [string, string];

@@ -1,11 +1,21 @@
 // Benchmarks of the Oxen compare engine and routes, in-process. Prints one table.
 // Run: npm run bench  (set BENCH_ROWS to change the compare size; default 1,000,000)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { benchApp, printTable, time } from './table.js';
+import { benchApp, keyedTables, printTable, time } from './table.js';
 import { diffText } from '../src/engine/text-diff.js';
-import { generateTables, mulberry32 } from '../scripts/tables.js';
+import { mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
+
+/** A keyed compare of `path` between main and b, by id. */
+const compareBody = (id: string, path: string) => ({
+  compare_id: id,
+  left: { path, version: 'main' },
+  right: { path, version: 'b' },
+  keys: [{ left: 'id', right: 'id' }],
+  compare: [],
+  display: [],
+});
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
@@ -40,23 +50,9 @@ async function main(): Promise<void> {
 
   // Keyed compare of N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed.
   const n = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  const [base, head] = generateTables({
-    rows: n,
-    extraColumns: 4,
-    seed: 1,
-    modified: 0.01,
-    added: 0.005,
-    removed: 0.005,
-  });
+  const [base, head] = keyedTables(n);
   // The same rows with every one modified, for a derived frame as long as the files.
-  const [, everyRow] = generateTables({
-    rows: n,
-    extraColumns: 4,
-    seed: 1,
-    modified: 1,
-    added: 0,
-    removed: 0,
-  });
+  const [, everyRow] = keyedTables(n, { modified: 1, added: 0, removed: 0 });
   // Through the service: the admin API's 32 MB body limit is smaller than these files.
   const [, repoMs] = await time(() =>
     app.repos.createRepo({
@@ -76,14 +72,7 @@ async function main(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const [res, compareMs] = await time(() =>
-    inject('POST', '/api/repos/bench/table/compare/data_frames', {
-      compare_id: 'c',
-      left: { path: 't.csv', version: 'main' },
-      right: { path: 't.csv', version: 'b' },
-      keys: [{ left: 'id', right: 'id' }],
-      compare: [],
-      display: [],
-    }),
+    inject('POST', '/api/repos/bench/table/compare/data_frames', compareBody('c', 't.csv')),
   );
   const mods = JSON.parse(res.body).dfs.summary.modifications;
   rows.push([
@@ -106,14 +95,7 @@ async function main(): Promise<void> {
   }
   // A derived frame of N rows: every row modified.
   const [all, allMs] = await time(() =>
-    inject('POST', '/api/repos/bench/table/compare/data_frames', {
-      compare_id: 'all',
-      left: { path: 'u.csv', version: 'main' },
-      right: { path: 'u.csv', version: 'b' },
-      keys: [{ left: 'id', right: 'id' }],
-      compare: [],
-      display: [],
-    }),
+    inject('POST', '/api/repos/bench/table/compare/data_frames', compareBody('all', 'u.csv')),
   );
   const allRows = JSON.parse(all.body).dfs.summary.modifications.modified_rows as number;
   rows.push([`keyed compare, every one of ${n.toLocaleString()} rows modified`, `${allMs.toFixed(0)} ms`]);

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app.js';
 import { openDatabase } from '../src/storage/db.js';
+import { generateTables, type TableSpec } from '../scripts/tables.js';
 
 /** An app with no fixtures, and `inject` that throws on anything but 200/201. */
 export async function benchApp() {
@@ -82,4 +83,20 @@ export function treeRssMb(pid: number): number {
   };
   visit(pid);
   return kb / 1024;
+}
+
+/**
+ * The keyed benchmarks' tables, [base, head]: `rows` x 10 columns, seeded, with 1% of rows modified,
+ * 0.5% added and 0.5% removed unless `changes` says otherwise.
+ */
+export function keyedTables(rows: number, changes: Partial<TableSpec> = {}): [string, string] {
+  return generateTables({
+    rows,
+    extraColumns: 4,
+    seed: 1,
+    modified: 0.01,
+    added: 0.005,
+    removed: 0.005,
+    ...changes,
+  });
 }
