@@ -110,6 +110,8 @@ export function datadiffsDdl(): string {
       (name) =>
         `CREATE INDEX IF NOT EXISTS df_datadiffs_${columnOf(name)} ON df_datadiffs (${columnOf(name)}, id);`,
     );
+  // The ids alone, narrow, for stepping over the rows before a deep page in id order.
+  indexes.push('CREATE INDEX IF NOT EXISTS df_datadiffs_ids ON df_datadiffs (id);');
   return `
 CREATE TABLE IF NOT EXISTS df_sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS df_tables (

@@ -197,12 +197,19 @@ export class DatafoldStore {
       .prepare(`SELECT count(*) FROM df_datadiffs ${where}`)
       .pluck()
       .get(...params) as number;
-    const records = (
-      this.db
-        .prepare(`SELECT record FROM df_datadiffs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .pluck()
-        .all(...params, q.limit, q.offset) as string[]
-    ).map((r) => JSON.parse(r) as Json);
-    return { count, records };
+    // The page's ids first, then their records: stepping over the rows before a deep page then walks
+    // the narrow (field, id) indexes rather than the wide rows.
+    const ids = this.db
+      .prepare(`SELECT id FROM df_datadiffs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...params, q.limit, q.offset) as number[];
+    const byId = new Map(
+      (
+        this.db
+          .prepare(`SELECT id, record FROM df_datadiffs WHERE id IN (SELECT value FROM json_each(?))`)
+          .all(JSON.stringify(ids)) as Array<{ id: number; record: string }>
+      ).map((r) => [r.id, r.record]),
+    );
+    return { count, records: ids.map((id) => JSON.parse(byId.get(id)!) as Json) };
   }
 }
