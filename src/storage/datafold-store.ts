@@ -36,6 +36,9 @@ export interface ListQuery {
   limit: number;
 }
 
+/** From this many rows skipped, a page is read through its ids (see listDatadiffs). */
+const DEEP_PAGE = 1_000;
+
 export class DatafoldStore {
   private readonly s;
 
@@ -197,10 +200,18 @@ export class DatafoldStore {
       .prepare(`SELECT count(*) FROM df_datadiffs ${where}`)
       .pluck()
       .get(...params) as number;
-    // The page's ids first, then their records: stepping over the rows before a deep page then walks
+    const page = `${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    if (q.offset < DEEP_PAGE) {
+      const records = this.db
+        .prepare(`SELECT record FROM df_datadiffs ${page}`)
+        .pluck()
+        .all(...params, q.limit, q.offset) as string[];
+      return { count, records: records.map((r) => JSON.parse(r) as Json) };
+    }
+    // A deep page: its ids first, then their records, so that stepping over the rows before it walks
     // the narrow (field, id) indexes rather than the wide rows.
     const ids = this.db
-      .prepare(`SELECT id FROM df_datadiffs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .prepare(`SELECT id FROM df_datadiffs ${page}`)
       .pluck()
       .all(...params, q.limit, q.offset) as number[];
     const byId = new Map(
