@@ -32,6 +32,32 @@ describe('listing data diffs', () => {
     expect(page.results[0]).not.toHaveProperty('user_name');
   });
 
+  it('reads pages more than 1,000 rows deep (through their ids) in the same order as shallow ones', async () => {
+    const deep = await build('');
+    const seeded = await deep.app.inject({
+      method: 'POST',
+      url: '/_mock/datafold/datadiffs',
+      payload: Array.from({ length: 2_500 }, (_, i) => ({
+        data_source1_id: 1,
+        data_source2_id: 1,
+        pk_columns: ['id'],
+        table1: ['T', String(i % 7)],
+      })),
+    });
+    expect(seeded.statusCode).toBe(201);
+    const page = async (query: string) =>
+      ids((await call(deep, 'list_datadiffs', 'GET', `${DIFFS}?${query}`)).json.results);
+    // One query in id order, one in the order of a field with ties (broken by id).
+    const all = await page('page_size=2500');
+    expect(await page('page=3&page_size=1000')).toEqual(all.slice(2000));
+    const byTable = await page('page_size=2500&order_by=table1&sort_order=desc');
+    expect(await page('page=2&page_size=1200&order_by=table1&sort_order=desc')).toEqual(
+      byTable.slice(1200, 2400),
+    );
+    expect(byTable).not.toEqual(all);
+    await deep.app.close();
+  });
+
   it('filters with comma alternatives and combines fields', async () => {
     const page = await list('status=failed,cancelled&table1=analytics.public.orders&page_size=100');
     const expected = history.filter(
