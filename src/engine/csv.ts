@@ -78,36 +78,60 @@ function uniqueNames(header: string[]): string[] {
   });
 }
 
+/** A CSV's text without a byte-order mark, its dialect, its header, and its columns' cells as text. */
+interface CsvCells {
+  body: string;
+  dialect: Dialect;
+  header: string[];
+  /** Per column, the cells of the rows read; a short row is padded with '' and a long one cut. */
+  cells: string[][];
+  height: number;
+}
+
 /**
- * Parses CSV/TSV text into a typed frame, or says why polars would refuse it. Rows are streamed
- * straight into per-column arrays, which are then converted in place: no array of row arrays and
- * no second copy of the cells is built.
+ * Reads the header and up to `maxRows` rows into per-column arrays (no array of row arrays is
+ * built), or says why polars would refuse the text.
  */
-export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
+function readCells(
+  text: string,
+  options: CsvOptions,
+  maxRows: number,
+): ({ ok: true } & CsvCells) | { ok: false; error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'empty CSV' };
+  const dialect = sniffDialect(body, options.delimiter, [',', '\t', ';', '|']);
   let header: string[] | undefined;
   const headerFields: string[] = [];
   let cells: string[][] = [];
   let height = 0;
-  const dialect = sniffDialect(body, options.delimiter, [',', '\t', ';', '|']);
-  scanRows(body, dialect, {
-    field(value, column) {
+  const sink = {
+    field(value: string, column: number) {
       if (!header) headerFields.push(value);
       else if (column < cells.length) cells[column]!.push(value);
     },
-    rowEnd(fields) {
+    rowEnd(fields: number) {
       if (!header) {
         header = headerFields;
         cells = header.map(() => []);
         return;
       }
-      // A short row is padded with empty cells (null); a long one was cut above.
       for (let c = fields; c < cells.length; c++) cells[c]!.push('');
       height++;
     },
-  });
+  };
+  scanRows(body, dialect, sink, maxRows + 1);
   if (!header) return { ok: false, error: 'empty CSV' };
+  return { ok: true, body, dialect, header, cells, height };
+}
+
+/**
+ * Parses CSV/TSV text into a typed frame, or says why polars would refuse it. The per-column arrays
+ * of text are converted in place: no second copy of the cells is built.
+ */
+export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
+  const read = readCells(text, options, Infinity);
+  if (!read.ok) return read;
+  const { header, cells, height } = read;
   if (options.refuseDuplicateNames) {
     const seen = new Set<string>();
     for (const name of header) {
@@ -140,35 +164,8 @@ export function csvLayout(
   text: string,
   options: CsvOptions = {},
 ): { ok: true; layout: CsvLayout } | { ok: false; error: string } {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') return { ok: false, error: 'empty CSV' };
-  const dialect = sniffDialect(body, options.delimiter, [',', '\t', ';', '|']);
-  const header: string[] = [];
-  let samples: string[][] = [];
-  let rows = 0;
-  scanRows(
-    body,
-    dialect,
-    {
-      field(value, column) {
-        if (rows === 0) header.push(value);
-        else if (column < samples.length) samples[column]!.push(value);
-      },
-      rowEnd(fields) {
-        if (rows === 0) samples = header.map(() => []);
-        else for (let c = fields; c < samples.length; c++) samples[c]!.push('');
-        rows++;
-      },
-    },
-    INFER_ROWS + 1,
-  );
-  const names = uniqueNames(header);
-  return {
-    ok: true,
-    layout: {
-      body,
-      dialect,
-      columns: names.map((name, c) => ({ name, dtype: inferDtype(samples[c] ?? []) })),
-    },
-  };
+  const read = readCells(text, options, INFER_ROWS);
+  if (!read.ok) return read;
+  const columns = uniqueNames(read.header).map((name, c) => ({ name, dtype: inferDtype(read.cells[c]!) }));
+  return { ok: true, layout: { body: read.body, dialect: read.dialect, columns } };
 }

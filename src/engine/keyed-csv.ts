@@ -4,7 +4,7 @@
 // row texts under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the texts, two offsets and a key per row.
 import { scanRows, type Dialect } from './csv-scan.js';
-import { convert, csvLayout, type CsvLayout } from './csv.js';
+import { convert, csvLayout, type CsvLayout, type CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { JoinKey, KeyedSide } from './keyed-diff.js';
 
@@ -26,8 +26,11 @@ export class CsvSide implements KeyedSide {
   }
 
   /** The side for a CSV text, or why it cannot be read (as readCsv would say). */
-  static read(text: string, delimiter?: string): { ok: true; side: CsvSide } | { ok: false; error: string } {
-    const layout = csvLayout(text, delimiter === undefined ? {} : { delimiter });
+  static read(
+    text: string,
+    options: CsvOptions = {},
+  ): { ok: true; side: CsvSide } | { ok: false; error: string } {
+    const layout = csvLayout(text, options);
     return layout.ok ? { ok: true, side: new CsvSide(layout.layout) } : layout;
   }
 
@@ -51,11 +54,13 @@ export class CsvSide implements KeyedSide {
       limit: Math.max(first, ...columns) + 1,
       field(text: string, column: number) {
         if (header) return;
-        if (column === first) firstIsNull = convert(text, dtypes[column]!) === null;
         const at = wanted.get(column);
+        if (column !== first && at === undefined) return;
+        const cell = convert(text, dtypes[column]!);
+        if (column === first) firstIsNull = cell === null;
         if (at === undefined) return;
-        if (numeric) value = convert(text, dtypes[column]!) as number | null;
-        else parts[at] = cellBytes(convert(text, dtypes[column]!), dtypes[column]!);
+        if (numeric) value = cell as number | null;
+        else parts[at] = cellBytes(cell, dtypes[column]!);
       },
       rowEnd: (_fields: number, start: number, end: number) => {
         if (header) {

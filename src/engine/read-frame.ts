@@ -1,9 +1,15 @@
 // Picks the reader for a tabular file by its extension, as oxen's `tabular::read_df` does.
 import { decodeUtf8 } from './utf8.js';
 import { scanRows } from './csv-scan.js';
-import { csvLayout, readCsv } from './csv.js';
+import { csvLayout, readCsv, type CsvOptions } from './csv.js';
 import type { Dtype, Frame } from './frame.js';
 import { readJsonArray, readJsonLines } from './jsonl.js';
+
+/** How a delimited file (csv, tsv) is read; null for other formats. */
+export function delimitedOptions(extension: string): CsvOptions | null {
+  const ext = extension.toLowerCase();
+  return ext === 'csv' ? {} : ext === 'tsv' ? { delimiter: '\t' } : null;
+}
 
 /**
  * The frame in `bytes`, or null when it cannot be read: not UTF-8, malformed, or a binary format
@@ -19,7 +25,7 @@ export function readFrame(bytes: Uint8Array, extension: string): Frame | null {
       ? readJsonLines(text)
       : ext === 'json'
         ? readJsonArray(text)
-        : readCsv(text, ext === 'tsv' ? { delimiter: '\t' } : {});
+        : readCsv(text, delimitedOptions(ext) ?? {});
   return parsed.ok ? parsed.frame : null;
 }
 
@@ -31,14 +37,14 @@ export function readShape(
   bytes: Uint8Array,
   extension: string,
 ): { columns: Array<{ name: string; dtype: Dtype }>; height: number } | null {
-  const ext = extension.toLowerCase();
-  if (ext !== 'csv' && ext !== 'tsv') {
+  const options = delimitedOptions(extension);
+  if (!options) {
     const frame = readFrame(bytes, extension);
     return frame && { columns: frame.columns, height: frame.height };
   }
   const text = decodeUtf8(bytes);
   if (text === null) return null;
-  const read = csvLayout(text, ext === 'tsv' ? { delimiter: '\t' } : {});
+  const read = csvLayout(text, options);
   if (!read.ok) return null;
   let rows = 0;
   scanRows(read.layout.body, read.layout.dialect, { limit: 1, field() {}, rowEnd: () => void rows++ });

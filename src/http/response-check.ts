@@ -19,12 +19,15 @@ export function markOperation(req: FastifyRequest, spec: Spec, operationId: stri
  */
 const verdicts = new Map<string, { on: string; violation: string | null }>();
 const MAX_VERDICTS = 256;
+/** Longer answers (the response cache keeps none either) are not remembered: they would pin memory. */
+const MAX_REMEMBERED_LENGTH = 1 << 20;
 
 function violationOf(req: FastifyRequest, reply: FastifyReply, payload: unknown): string | null {
   const mark = operations.get(req.raw);
   if (!mark || typeof payload !== 'string') return null;
   if (!/json/.test(String(reply.getHeader('content-type') ?? ''))) return null;
   const on = `${mark.operationId} ${reply.statusCode}`;
+  if (payload.length > MAX_REMEMBERED_LENGTH) return judge(mark, reply.statusCode, payload);
   const known = verdicts.get(payload);
   if (known?.on === on) return known.violation;
   const violation = judge(mark, reply.statusCode, payload);

@@ -10,7 +10,7 @@ import {
   type KeyedSide,
 } from '../../engine/keyed-diff.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
-import { readFrame } from '../../engine/read-frame.js';
+import { delimitedOptions, readFrame } from '../../engine/read-frame.js';
 import { diffTables, type Paging, type TabularDiffView } from '../../engine/tabular-diff.js';
 import { diffText, type LineDiff } from '../../engine/text-diff.js';
 
@@ -53,14 +53,14 @@ export function tableDiffTask(
 
 /** A side of a keyed compare: CSV and TSV files are read lazily, other formats as whole frames. */
 function keyedSide(source: FrameSource): KeyedSide | null {
-  const ext = source.extension.toLowerCase();
-  if (ext !== 'csv' && ext !== 'tsv') {
+  const options = delimitedOptions(source.extension);
+  if (!options) {
     const frame = readFrame(source.bytes, source.extension);
     return frame && frameSide(frame);
   }
   const text = decodeUtf8(source.bytes);
   if (text === null) return null;
-  const read = CsvSide.read(text, ext === 'tsv' ? '\t' : undefined);
+  const read = CsvSide.read(text, options);
   return read.ok ? read.side : null;
 }
 

@@ -9,7 +9,7 @@ import { readCsv } from '../../engine/csv.js';
 import type { Cell, Dtype } from '../../engine/frame.js';
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
-import { DocumentError } from '../document-error.js';
+import { DocumentError, inFixture } from '../document-error.js';
 import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
 
 export type ReadBeside = (path: string) => Uint8Array | undefined;
@@ -124,8 +124,10 @@ export class DataSourceService {
     return this.store.insertDatadiffs(prepared);
   }
 
-  /** Empties the Datafold tables and loads the bundled data sources and records. */
-  /** Back to the fixtures, in one transaction: a fixture that fails to load changes nothing. */
+  /**
+   * Empties the Datafold tables and loads the bundled data sources and records, in one transaction:
+   * a fixture that fails to load changes nothing.
+   */
   reset(): void {
     const { sources, datadiffs } = this.fixtures();
     this.store.atomically(() => {
@@ -134,8 +136,7 @@ export class DataSourceService {
         try {
           this.register(fixture.doc, fixture.readBeside);
         } catch (error) {
-          if (error instanceof DocumentError) throw new DocumentError(`${fixture.source}: ${error.message}`);
-          throw error;
+          throw inFixture(fixture.source, error);
         }
       }
       this.seed(datadiffs);

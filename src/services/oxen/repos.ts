@@ -1,7 +1,7 @@
 // Creating, replacing and deleting fixture repositories, and restoring the bundled ones.
 import type { OxenStore, RepoData } from '../../storage/oxen-store.js';
 import { buildRepoData, describeRepo, type ReadBeside } from './repo-builder.js';
-import { DocumentError } from '../document-error.js';
+import { inFixture } from '../document-error.js';
 import { parseRepoDoc } from './repo-document.js';
 
 export interface FixtureSource {
@@ -52,9 +52,7 @@ export class RepoService {
           try {
             return await buildRepoData(parseRepoDoc(fixture.doc), fixture.readBeside);
           } catch (error) {
-            if (error instanceof DocumentError)
-              throw new DocumentError(`${fixture.source}: ${error.message}`);
-            throw error;
+            throw inFixture(fixture.source, error);
           }
         }),
       );
