@@ -16,13 +16,11 @@ const mb = (bytes: number) => bytes / 1024 / 1024;
 
 /** Runs bench/engine-child.ts on `args`; it prints one JSON line of figures. */
 function child(args: string[]): { ms: number; maxRssMb: number; [k: string]: unknown } {
+  // The built child (npm run build), not this file's sibling through tsx: see engine-child.ts.
   const out = spawnSync(
     process.execPath,
-    ['--import', 'tsx', new URL('./engine-child.ts', import.meta.url).pathname, ...args],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    },
+    [new URL('../dist/bench/engine-child.js', import.meta.url).pathname, ...args],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
   if (out.status !== 0) throw new Error(`engine-child ${args.join(' ')}: ${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop()!);

@@ -27,16 +27,8 @@ export function sniffDialect(text: string, delimiter: string | undefined, candid
 
 /** What the scanner reports: each field with its column index, then the end of its row. */
 export interface RowSink {
-  /**
-   * How many leading fields of each row are wanted (read before each row; all when absent). The rest
-   * of a row without quotes is skipped unread.
-   */
-  limit?: number;
   field(value: string, column: number): void;
-  /**
-   * The row just reported had `fields` fields (at most `limit`, when the rest was skipped) and spans
-   * `start` to `end` of the text, its line break excluded.
-   */
+  /** The row just reported had `fields` fields and spans `start` to `end`, its line break excluded. */
   rowEnd(fields: number, start: number, end: number): void;
 }
 
@@ -57,17 +49,14 @@ export function scanRows(
   // so that neither a wide row nor a file without delimiters is scanned more than once.
   let nextDelimiter = -1;
   let nextNewline = -1;
-  let nextQuote = -1;
   const after = (search: string, cached: number, from: number) =>
     cached >= from ? cached : indexOrEnd(text, search, from);
   let pos = 0;
   while (pos < end && reported < maxRows) {
     const rowStart = pos;
-    const limit = sink.limit ?? Infinity;
     // The first field is held back until the row is known not to be a lone empty field.
     let first = '';
     let count = 0;
-    let skipped = false;
     for (;;) {
       let field: string;
       if (text.charCodeAt(pos) === QUOTE) {
@@ -75,7 +64,8 @@ export function scanRows(
         pos = next;
         nextDelimiter = after(delimiter, nextDelimiter, pos);
         nextNewline = after(newline, nextNewline, pos);
-        // papaparse keeps anything between the closing quote and the next delimiter or line break.
+        // Text between the closing quote and the next delimiter or line break is kept (malformed
+        // input, which papaparse reads differently: it takes the quote as literal and reads on).
         const stop = Math.min(nextDelimiter, nextNewline);
         field = stop > pos ? value + text.slice(pos, stop) : value;
         pos = stop;
@@ -92,13 +82,6 @@ export function scanRows(
         sink.field(field, count);
       }
       count++;
-      if (pos < nextNewline && count >= limit) {
-        nextQuote = after('"', nextQuote, pos);
-        if (nextQuote >= nextNewline) {
-          pos = nextNewline;
-          skipped = true;
-        }
-      }
       if (pos < nextNewline) {
         pos += delimiter.length;
         continue;
@@ -108,7 +91,7 @@ export function scanRows(
     const rowEnd = pos;
     pos += newline.length;
     if (count === 1) {
-      if (first === '' && !skipped) continue;
+      if (first === '') continue;
       sink.field(first, 0);
     }
     sink.rowEnd(count, rowStart, rowEnd);
@@ -122,7 +105,7 @@ function indexOrEnd(text: string, search: string, from: number): number {
 }
 
 /** A quoted field starting at `start` (its opening quote): its value and where the text after it starts. */
-function quoted(text: string, start: number): { value: string; next: number } {
+export function quoted(text: string, start: number): { value: string; next: number } {
   let value = '';
   let from = start + 1;
   for (;;) {

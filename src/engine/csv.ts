@@ -28,25 +28,35 @@ function fitsI64(text: string): boolean {
   return n <= I64_MAX && n >= I64_MIN;
 }
 
-export function inferDtype(values: string[]): Dtype {
-  let sawValue = false;
-  let int = true;
-  let float = true;
-  let bool = true;
-  const limit = Math.min(values.length, INFER_ROWS);
-  for (let i = 0; i < limit; i++) {
-    const v = values[i]!;
-    if (v === '') continue;
-    sawValue = true;
-    if (int && !fitsI64(v)) int = false;
-    if (float && !int && !FLOAT.test(v) && !INTEGER.test(v)) float = false;
-    if (bool && !BOOLEAN.test(v)) bool = false;
-    if (!int && !float && !bool) return 'str';
+/** The dtype polars infers for a column, from its cells' texts given one by one. */
+export class DtypeGuess {
+  private sawValue = false;
+  private int = true;
+  private float = true;
+  private bool = true;
+
+  add(v: string): void {
+    if (v === '' || !(this.int || this.float || this.bool)) return;
+    this.sawValue = true;
+    if (this.int && !fitsI64(v)) this.int = false;
+    if (this.float && !this.int && !FLOAT.test(v) && !INTEGER.test(v)) this.float = false;
+    if (this.bool && !BOOLEAN.test(v)) this.bool = false;
   }
-  if (!sawValue) return 'str';
-  if (int) return 'i64';
-  if (float) return 'f64';
-  return bool ? 'bool' : 'str';
+
+  get dtype(): Dtype {
+    if (!this.sawValue) return 'str';
+    if (this.int) return 'i64';
+    if (this.float) return 'f64';
+    return this.bool ? 'bool' : 'str';
+  }
+}
+
+/** The dtype of a column of texts, from its first 10,000. */
+export function inferDtype(values: string[]): Dtype {
+  const guess = new DtypeGuess();
+  const limit = Math.min(values.length, INFER_ROWS);
+  for (let i = 0; i < limit; i++) guess.add(values[i]!);
+  return guess.dtype;
 }
 
 /** A cell's text as a value of its column's dtype; null when empty or when it does not fit. */
@@ -78,50 +88,46 @@ function uniqueNames(header: string[]): string[] {
   });
 }
 
-/** A CSV's text without a byte-order mark, its dialect, its header, and its columns' cells as text. */
-interface CsvCells {
-  body: string;
-  dialect: Dialect;
-  header: string[];
-  /** Per column, the cells of the rows read; a short row is padded with '' and a long one cut. */
-  cells: string[][];
-  height: number;
-}
-
 /**
- * Reads the header and up to `maxRows` rows into per-column arrays (no array of row arrays is
- * built), or says why polars would refuse the text.
+ * Reads the header and up to `maxRows` rows, handing each cell to `cell` with its column (a short
+ * row is padded with '' and a long one cut, so every row gives one cell per header name), or says
+ * why polars would refuse the text. The dialect is sniffed unless given.
  */
-function readCells(
+function readRows(
   text: string,
   options: CsvOptions,
   maxRows: number,
-): ({ ok: true } & CsvCells) | { ok: false; error: string } {
+  sniffed: Dialect | undefined,
+  cell: (value: string, column: number) => void,
+): { ok: true; dialect: Dialect; header: string[]; height: number } | { ok: false; error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'empty CSV' };
-  const dialect = sniffDialect(body, options.delimiter, [',', '\t', ';', '|']);
+  const dialect = sniffed ?? sniffCsv(body, options);
   let header: string[] | undefined;
   const headerFields: string[] = [];
-  let cells: string[][] = [];
   let height = 0;
   const sink = {
     field(value: string, column: number) {
       if (!header) headerFields.push(value);
-      else if (column < cells.length) cells[column]!.push(value);
+      else if (column < header.length) cell(value, column);
     },
     rowEnd(fields: number) {
       if (!header) {
         header = headerFields;
-        cells = header.map(() => []);
         return;
       }
-      for (let c = fields; c < cells.length; c++) cells[c]!.push('');
+      for (let c = fields; c < header.length; c++) cell('', c);
       height++;
     },
   };
   scanRows(body, dialect, sink, maxRows + 1);
   if (!header) return { ok: false, error: 'empty CSV' };
-  return { ok: true, body, dialect, header, cells, height };
+  return { ok: true, dialect, header, height };
+}
+
+/** The delimiter and line break of a CSV's text (papaparse looks at its first MiB). */
+export function sniffCsv(text: string, options: CsvOptions): Dialect {
+  return sniffDialect(text, options.delimiter, [',', '\t', ';', '|']);
 }
 
 /**
@@ -129,9 +135,12 @@ function readCells(
  * of text are converted in place: no second copy of the cells is built.
  */
 export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
-  const read = readCells(text, options, Infinity);
+  const cells: string[][] = [];
+  const read = readRows(text, options, Infinity, undefined, (value, column) =>
+    (cells[column] ??= []).push(value),
+  );
   if (!read.ok) return read;
-  const { header, cells, height } = read;
+  const { header, height } = read;
   if (options.refuseDuplicateNames) {
     const seen = new Set<string>();
     for (const name of header) {
@@ -141,7 +150,7 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
     }
   }
   const columns: Column[] = uniqueNames(header).map((name, c) => {
-    const values: Cell[] = cells[c]!;
+    const values: Cell[] = cells[c] ?? [];
     const dtype = inferDtype(values as string[]);
     for (let r = 0; r < values.length; r++) values[r] = convert(values[r] as string, dtype);
     return { name, dtype, values };
@@ -149,23 +158,30 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
   return { ok: true, frame: { columns, height } };
 }
 
-/** What a CSV's head tells: its text without a byte-order mark, dialect, and column names and dtypes. */
+/** What a CSV's head tells: its dialect, and its column names and dtypes. */
 export interface CsvLayout {
-  body: string;
   dialect: Dialect;
   columns: Array<{ name: string; dtype: Dtype }>;
 }
 
 /**
  * Reads only the header and the first 10,000 rows (all that dtype inference looks at), for readers
- * that go through the rest of the text themselves (keyed-csv.ts). Same names and dtypes as readCsv.
+ * that go through the rest of the file themselves (csv-bounds.ts). Same names and dtypes as readCsv.
+ * `text` may be just the head, when the dialect was sniffed on the whole text.
  */
 export function csvLayout(
   text: string,
   options: CsvOptions = {},
+  dialect?: Dialect,
 ): { ok: true; layout: CsvLayout } | { ok: false; error: string } {
-  const read = readCells(text, options, INFER_ROWS);
+  const guesses: DtypeGuess[] = [];
+  const read = readRows(text, options, INFER_ROWS, dialect, (value, column) =>
+    (guesses[column] ??= new DtypeGuess()).add(value),
+  );
   if (!read.ok) return read;
-  const columns = uniqueNames(read.header).map((name, c) => ({ name, dtype: inferDtype(read.cells[c]!) }));
-  return { ok: true, layout: { body: read.body, dialect: read.dialect, columns } };
+  const columns = uniqueNames(read.header).map((name, c) => ({
+    name,
+    dtype: guesses[c]?.dtype ?? 'str',
+  }));
+  return { ok: true, layout: { dialect: read.dialect, columns } };
 }

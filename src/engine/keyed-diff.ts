@@ -1,7 +1,8 @@
 // The keyed data-frame compare of `/compare/data_frames` (reference §6.2–6.4): hash targets and keys
-// per row, full outer join on the key hash, classify rows as added/removed/modified, drop unchanged,
+// per row, full outer join on the key hash (keyed-join.ts), classify rows as added/removed/modified, drop unchanged,
 // coalesce keys, sort by the keys, and keep `keys…, <t>.left, <t>.right…, _oxen_diff_status`.
 import { cellBytes, rowBytes, schemaOf, type Cell, type Dtype, type Frame, type Schema } from './frame.js';
+import { countDuplicated, outerJoin, type JoinKeys } from './keyed-join.js';
 
 export const DIFF_STATUS_COL = '_oxen_diff_status';
 
@@ -41,19 +42,6 @@ function names(side: { columns: Array<{ name: string }> }): string[] {
   return side.columns.map((c) => c.name);
 }
 
-/** How many rows share their key with another row (polars' `is_duplicated` marks every one). */
-function countDuplicated(keys: JoinKey[]): number {
-  const seen = new Set<JoinKey>();
-  const repeated = new Map<JoinKey, number>();
-  for (const key of keys) {
-    if (!seen.has(key)) seen.add(key);
-    else repeated.set(key, (repeated.get(key) ?? 1) + 1);
-  }
-  let n = 0;
-  for (const count of repeated.values()) n += count;
-  return n;
-}
-
 function compareCells(a: Cell, b: Cell): number {
   // polars' default ascending sort puts nulls first.
   if (a === b) return 0;
@@ -88,14 +76,11 @@ export interface KeyedSide {
    * the value in column `first` is null (always, when `first` is -1: no key column). With `numeric`
    * (one i64 key column on both sides) the key is the value itself, which joins faster.
    */
-  keyBytes(columns: number[], first: number, numeric: boolean): { bytes: JoinKey[]; firstNull: Uint8Array };
+  keyBytes(columns: number[], first: number, numeric: boolean): { keys: JoinKeys; firstNull: Uint8Array };
   cell(row: number, column: number): Cell;
   /** True when row `row` is certainly identical to `otherRow` of `other` in every column. */
   sameRow?(row: number, other: KeyedSide, otherRow: number): boolean;
 }
-
-/** A row's key for the join: its key bytes, or its i64 key value. */
-export type JoinKey = string | number | null;
 
 export function frameSide(frame: Frame): KeyedSide {
   return {
@@ -104,12 +89,12 @@ export function frameSide(frame: Frame): KeyedSide {
     keyBytes(columns, first, numeric) {
       const picked = columns.map((c) => frame.columns[c]!);
       const firstValues = frame.columns[first]?.values;
-      const bytes = Array.from({ length: frame.height }, (_, i) =>
-        numeric ? (picked[0]!.values[i] ?? null) : rowBytes(picked, i),
-      ) as JoinKey[];
+      const keys = numeric
+        ? Float64Array.from(picked[0]!.values, (v) => (v === null ? NaN : (v as number)))
+        : Array.from({ length: frame.height }, (_, i) => rowBytes(picked, i));
       const firstNull = new Uint8Array(frame.height);
       for (let i = 0; i < frame.height; i++) firstNull[i] = (firstValues?.[i] ?? null) === null ? 1 : 0;
-      return { bytes, firstNull };
+      return { keys, firstNull };
     },
     cell: (row, column) => frame.columns[column]!.values[row] ?? null,
   };
@@ -199,61 +184,24 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
     right.columns[rightKeyColumns[0]!]!.dtype === 'i64';
   const leftKeyed = left.keyBytes(leftKeyColumns, leftIndex(firstKey), numeric);
   const rightKeyed = right.keyBytes(rightKeyColumns, rightIndex(firstKey), numeric);
-  const leftKeys = leftKeyed.bytes;
-  const rightKeys = rightKeyed.bytes;
 
-  // Full outer join on the key bytes; duplicated keys pair every left row with every right row.
-  // Pairs are two parallel arrays of row indices, -1 for a missing side.
-  const right1 = new Map<JoinKey, number>();
-  const rightMore = new Map<JoinKey, number[]>();
-  for (let j = 0; j < right.height; j++) {
-    const key = rightKeys[j]!;
-    const more = rightMore.get(key);
-    if (!right1.has(key)) right1.set(key, j);
-    else if (more) more.push(j);
-    else rightMore.set(key, [j]);
-  }
-  const pairL: number[] = [];
-  const pairR: number[] = [];
-  const matchedRight = new Uint8Array(right.height);
-  for (let i = 0; i < left.height; i++) {
-    const j = right1.get(leftKeys[i]!);
-    if (j === undefined) {
-      pairL.push(i);
-      pairR.push(-1);
-      continue;
-    }
-    pairL.push(i);
-    pairR.push(j);
-    matchedRight[j] = 1;
-    for (const m of rightMore.get(leftKeys[i]!) ?? []) {
-      pairL.push(i);
-      pairR.push(m);
-      matchedRight[m] = 1;
-    }
-  }
-  for (let j = 0; j < right.height; j++)
-    if (!matchedRight[j]) {
-      pairL.push(-1);
-      pairR.push(j);
-    }
-  let rightDupes = 0;
-  for (const more of rightMore.values()) rightDupes += more.length + 1;
-
+  // Full outer join on the keys; duplicated keys pair every left row with every right row.
   const counts = { added: 0, removed: 0, modified: 0 };
   const kept: Array<{ l: number | null; r: number | null; status: DiffStatus }> = [];
-  for (let p = 0; p < pairL.length; p++) {
-    const l = pairL[p]! < 0 ? null : pairL[p]!;
-    const r = pairR[p]! < 0 ? null : pairR[p]!;
+  outerJoin(leftKeyed.keys, rightKeyed.keys, (pairL, pairR) => {
+    const l = pairL < 0 ? null : pairL;
+    const r = pairR < 0 ? null : pairR;
     let status: DiffStatus | 'unchanged';
     if (l === null || leftKeyed.firstNull[l]) status = 'added';
     else if (r === null || rightKeyed.firstNull[r]) status = 'removed';
     else if (targets.length === 0) status = 'unchanged';
     else status = differ(l, r) ? 'modified' : 'unchanged';
-    if (status === 'unchanged') continue;
+    if (status === 'unchanged') return;
     counts[status]++;
     kept.push({ l, r, status });
-  }
+  });
+  // Last use of the keys: counting may sort them in place.
+  const dupes = { left: countDuplicated(leftKeyed.keys), right: countDuplicated(rightKeyed.keys) };
 
   // Output columns follow the right side's column order.
   const outKeys = names(right).filter((n) => keys.includes(n));
@@ -336,7 +284,7 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
       ],
       rows,
       counts,
-      dupes: { left: countDuplicated(leftKeys), right: rightDupes },
+      dupes,
       summarySchema,
       schemaDiff: {
         added_cols: added.map((n) => colDesc(right.columns[rightIndex(n)]!, 'added')),

@@ -1,7 +1,7 @@
 // Picks the reader for a tabular file by its extension, as oxen's `tabular::read_df` does.
 import { decodeUtf8 } from './utf8.js';
-import { scanRows } from './csv-scan.js';
-import { csvLayout, readCsv, type CsvOptions } from './csv.js';
+import { readLayout, scanBounds } from './csv-bounds.js';
+import { readCsv, type CsvOptions } from './csv.js';
 import type { Dtype, Frame } from './frame.js';
 import { readJsonArray, readJsonLines } from './jsonl.js';
 
@@ -31,7 +31,7 @@ export function readFrame(bytes: Uint8Array, extension: string): Frame | null {
 
 /**
  * A tabular file's columns and row count, as `readFrame` would give them, or null. A CSV or TSV is
- * not read into a frame for this: its head gives the dtypes and one pass counts its rows.
+ * not read into a frame for this: its head gives the dtypes and one pass over its bytes counts its rows.
  */
 export function readShape(
   bytes: Uint8Array,
@@ -42,11 +42,9 @@ export function readShape(
     const frame = readFrame(bytes, extension);
     return frame && { columns: frame.columns, height: frame.height };
   }
-  const text = decodeUtf8(bytes);
-  if (text === null) return null;
-  const read = csvLayout(text, options);
+  const read = readLayout(bytes, options);
   if (!read.ok) return null;
   let rows = 0;
-  scanRows(read.layout.body, read.layout.dialect, { limit: 1, field() {}, rowEnd: () => void rows++ });
+  scanBounds(read.layout.body, read.layout.dialect, { limit: 1, field() {}, rowEnd: () => void rows++ });
   return { columns: read.layout.columns, height: rows - 1 };
 }

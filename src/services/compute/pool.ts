@@ -59,6 +59,9 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       minThreads: 0,
       maxThreads: options.threads ?? Math.max(1, availableParallelism() - 1),
       idleTimeout: 30_000,
+      // V8 lets a busy young generation grow to 48 MB, all of it resident, beside the files of a
+      // compare; its short-lived cells are collected as well in a quarter of that.
+      resourceLimits: { maxYoungGenerationSizeMb: 12 },
     }));
   /** Inputs handed to a worker are moved, not copied: callers must not read them afterwards. */
   const run = <T>(

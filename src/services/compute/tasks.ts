@@ -58,9 +58,7 @@ function keyedSide(source: FrameSource): KeyedSide | null {
     const frame = readFrame(source.bytes, source.extension);
     return frame && frameSide(frame);
   }
-  const text = decodeUtf8(source.bytes);
-  if (text === null) return null;
-  const read = CsvSide.read(text, options);
+  const read = CsvSide.read(source.bytes, options);
   return read.ok ? read.side : null;
 }
 

@@ -1,0 +1,117 @@
+// The full outer join of a keyed compare, on each row's key: the bytes oxen hashes (strings), or, for
+// a single i64 key on both sides, the value itself in a Float64Array (NaN for null), joined through an
+// open-addressing table of typed arrays: a few bytes a row where a Map of a million keys takes tens of
+// megabytes and most of the compare's time.
+
+/** Every row's join key: its key bytes (null with no key columns), or its i64 key value (NaN for null). */
+export type JoinKeys = Array<string | null> | Float64Array;
+
+/**
+ * Calls `pair(l, r)` for every joined pair, -1 standing for a missing side, in the order the
+ * compare keeps for ties: each left row in turn with every right row of its key (in their order),
+ * then each right row that no left row matched.
+ */
+export function outerJoin(left: JoinKeys, right: JoinKeys, pair: (l: number, r: number) => void): void {
+  if (left instanceof Float64Array && right instanceof Float64Array) numberJoin(left, right, pair);
+  else if (!(left instanceof Float64Array) && !(right instanceof Float64Array)) bytesJoin(left, right, pair);
+  else throw new Error('both sides of a join need keys of one kind');
+}
+
+/**
+ * How many rows share their key with another row (polars' `is_duplicated` marks every one). Sorts
+ * number keys in place: call it when the join is done with them.
+ */
+export function countDuplicated(keys: JoinKeys): number {
+  if (keys instanceof Float64Array) {
+    // Sorted, equal keys are neighbours (NaN, our null, sorts last and equals only itself here).
+    // Keys are often in order already (ids), which one pass tells.
+    let ordered = true;
+    for (let i = 1; i < keys.length && ordered; i++)
+      ordered = keys[i - 1]! < keys[i]! || same(keys[i - 1]!, keys[i]!);
+    const sorted = ordered ? keys : keys.sort();
+    let n = 0;
+    for (let i = 0; i < sorted.length;) {
+      let end = i + 1;
+      while (end < sorted.length && same(sorted[end]!, sorted[i]!)) end++;
+      if (end - i > 1) n += end - i;
+      i = end;
+    }
+    return n;
+  }
+  const counts = new Map<string | null, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  let n = 0;
+  for (const count of counts.values()) if (count > 1) n += count;
+  return n;
+}
+
+const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+
+/**
+ * A 32-bit hash of an integer-valued double (all i64 keys are). Runs of 16 consecutive keys keep
+ * consecutive slots, so that ids in order probe one cache line per 16 rows instead of one each
+ * (a miss costs more than the rest of a lookup); the runs themselves are spread by a multiplicative
+ * hash, so no pattern of keys piles up in one place.
+ */
+function hashNumber(value: number): number {
+  const low = value | 0;
+  const high = (value / 4294967296) | 0;
+  const h = Math.imul((low >>> 4) ^ Math.imul(high, 0x27d4eb2d), 0x9e3779b1);
+  return ((h ^ (h >>> 15)) << 4) | (low & 15);
+}
+
+function numberJoin(left: Float64Array, right: Float64Array, pair: (l: number, r: number) => void): void {
+  let size = 2;
+  while (size < right.length * 2) size *= 2;
+  const mask = size - 1;
+  // The first right row of each key (plus one; 0 is an empty slot), and each right row's next row
+  // of the same key (-1 for the last). Rows go in from the last, so each list is in row order.
+  const first = new Int32Array(size);
+  const next = new Int32Array(right.length);
+  const find = (key: number): number => {
+    let slot = hashNumber(key) & mask;
+    for (;;) {
+      const row = first[slot]! - 1;
+      if (row < 0 || same(right[row]!, key)) return slot;
+      slot = (slot + 1) & mask;
+    }
+  };
+  for (let j = right.length - 1; j >= 0; j--) {
+    const slot = find(right[j]!);
+    next[j] = first[slot]! - 1;
+    first[slot] = j + 1;
+  }
+  const matched = new Uint8Array(right.length);
+  for (let i = 0; i < left.length; i++) {
+    let j = first[find(left[i]!)]! - 1;
+    if (j < 0) pair(i, -1);
+    for (; j >= 0; j = next[j]!) {
+      matched[j] = 1;
+      pair(i, j);
+    }
+  }
+  for (let j = 0; j < right.length; j++) if (!matched[j]) pair(-1, j);
+}
+
+function bytesJoin(
+  left: Array<string | null>,
+  right: Array<string | null>,
+  pair: (l: number, r: number) => void,
+): void {
+  const rows = new Map<string | null, number[]>();
+  right.forEach((key, j) => {
+    const list = rows.get(key);
+    if (list) list.push(j);
+    else rows.set(key, [j]);
+  });
+  const matched = new Uint8Array(right.length);
+  left.forEach((key, i) => {
+    const list = rows.get(key);
+    if (!list) return pair(i, -1);
+    for (const j of list) {
+      matched[j] = 1;
+      pair(i, j);
+    }
+  });
+  for (let j = 0; j < right.length; j++) if (!matched[j]) pair(-1, j);
+}
