@@ -78,7 +78,7 @@ for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').ma
     const scan = median([0, 1, 2].map(() => child(['scan', a]).ms));
     const parse = child(['parse', a]);
     rows.push([
-      `  one file: scan pass of the compare / read into a typed frame`,
+      `  one file in memory: scan pass of the compare / read into a typed frame`,
       `${(mb(base.length) / (scan / 1000)).toFixed(0)} MB/s / ${(mb(base.length) / (parse.ms / 1000)).toFixed(0)} MB/s`,
     ]);
   }

@@ -8,6 +8,12 @@ import { quoted, type Dialect } from './csv-scan.js';
 import { csvLayout, INFER_ROWS, sniffCsv, type CsvLayout, type CsvOptions } from './csv.js';
 
 const QUOTE = 0x22;
+const QUOTE_BYTE = Buffer.from('"');
+/**
+ * "No limit" on rows or fields, as a small integer: V8 compiles the scan loop for the first counts it
+ * sees, and an Infinity after a number would send it back to slow code for the rest of a large file.
+ */
+const UNLIMITED = 0x7fffffff;
 /** papaparse sniffs the first MiB of text (1 Mi UTF-16 units: that many bytes or up to 3 times more). */
 const SNIFF_CHARS = 1 << 20;
 
@@ -65,81 +71,130 @@ export interface BoundsSink {
  * Reports each non-empty row of `bytes` to `sink`, up to `maxRows` rows, with scanRows' rules.
  * Returns where the scan stopped: the start of the next row, or the end of the bytes.
  */
-export function scanBounds(bytes: Buffer, dialect: Dialect, sink: BoundsSink, maxRows = Infinity): number {
-  const delimiter = Buffer.from(dialect.delimiter);
-  const newline = Buffer.from(dialect.newline);
-  // A one-byte needle is searched for as a number, which indexOf finds faster.
-  const delimiterNeedle = delimiter.length === 1 ? delimiter[0]! : delimiter;
-  const newlineNeedle = newline.length === 1 ? newline[0]! : newline;
-  const end = bytes.length;
-  // As in scanRows: each next delimiter, line break and quote is searched for again only once passed.
-  let nextDelimiter = -1;
-  let nextNewline = -1;
-  let nextQuote = -1;
-  const after = (needle: number | Buffer, cached: number, from: number) => {
-    if (cached >= from) return cached;
-    const at = bytes.indexOf(needle, from);
-    return at < 0 ? end : at;
-  };
-  /** Where the field starting at `from` ends: after its closing quote, at the next delimiter or line break. */
-  const fieldEnd = (from: number) => {
-    let pos = from;
-    if (bytes[pos] === QUOTE) pos = afterQuoted(bytes, pos);
-    nextDelimiter = after(delimiterNeedle, nextDelimiter, pos);
-    nextNewline = after(newlineNeedle, nextNewline, pos);
-    return Math.min(nextDelimiter, nextNewline);
-  };
-  let reported = 0;
+export function scanBounds(bytes: Buffer, dialect: Dialect, sink: BoundsSink, maxRows = UNLIMITED): number {
+  const scan = new BoundsScan(bytes, dialect, sink);
   let pos = 0;
-  while (pos < end && reported < maxRows) {
+  while (pos < bytes.length && scan.reported < maxRows) pos = scan.row(pos);
+  return Math.min(pos, bytes.length);
+}
+
+/**
+ * One scan's state, read a row per call. A byte loop: fields and rows are short, and a native search
+ * per field costs more in its call than a loop spends on the bytes (quoted fields, which can be long,
+ * are searched natively). The work is in methods called once a row, not in one loop over the file:
+ * V8 optimizes a hot method early and again after a bail-out, which a single long call would wait for.
+ */
+class BoundsScan {
+  reported = 0;
+  /** The next line break and quote found by skipRest (searched for again once passed). */
+  private nextNewline = -1;
+  private nextQuote = -1;
+  private readonly end: number;
+  private readonly delimiter: Buffer;
+  private readonly newline: Buffer;
+  private readonly d0: number;
+  private readonly n0: number;
+
+  constructor(
+    private readonly bytes: Buffer,
+    dialect: Dialect,
+    private readonly sink: BoundsSink,
+  ) {
+    this.end = bytes.length;
+    this.delimiter = Buffer.from(dialect.delimiter);
+    this.newline = Buffer.from(dialect.newline);
+    this.d0 = this.delimiter[0]!;
+    this.n0 = this.newline[0]!;
+  }
+
+  /** Reads the row at `pos` (reporting it unless it is empty) and returns where the next one starts. */
+  row(pos: number): number {
+    const { bytes, sink, end } = this;
     const rowStart = pos;
-    const limit = sink.limit ?? Infinity;
+    const limit = sink.limit ?? UNLIMITED;
     let count = 0;
     for (;;) {
       const start = pos;
-      pos = fieldEnd(pos);
-      // A lone empty field is not a row: the first field is reported only once the row is known.
-      if (count === 0) {
-        if (pos === nextNewline && emptyField(bytes, start, pos)) break;
-        sink.field(start, pos, 0);
-      } else sink.field(start, pos, count);
-      count++;
-      if (pos < nextNewline && count >= limit && delimiter.length === 1) {
-        pos = skipRest(pos + 1);
+      if (bytes[pos] === QUOTE) pos = afterQuoted(bytes, pos);
+      pos = this.stop(pos);
+      const last = pos >= end || this.isNewline(pos);
+      // A lone empty field is not a row.
+      if (count === 0 && last && emptyField(bytes, start, pos)) break;
+      sink.field(start, pos, count++);
+      if (last) break;
+      pos += this.delimiter.length;
+      if (count >= limit) {
+        pos = this.skipRest(pos);
+        break;
       }
-      if (pos < nextNewline) {
-        pos += delimiter.length;
-        continue;
-      }
-      break;
     }
-    const rowEnd = pos;
-    pos += newline.length;
-    if (count === 0) continue;
-    sink.rowEnd(rowStart, rowEnd);
-    reported++;
+    if (count > 0) {
+      sink.rowEnd(rowStart, pos);
+      this.reported++;
+    }
+    return pos + this.newline.length;
   }
-  return Math.min(pos, end);
+
+  /** The first delimiter or line break at or after `at`, or the end. */
+  private stop(at: number): number {
+    const { bytes, end, n0, d0 } = this;
+    for (; at < end; at++) {
+      const byte = bytes[at];
+      if ((byte === n0 || byte === d0) && (this.isNewline(at) || this.isDelimiter(at))) return at;
+    }
+    return end;
+  }
 
   /**
-   * From `fieldStart`, the start of a field, to the row's end, passing over quoted fields (whose
-   * delimiters and line breaks do not count); a quote inside an unquoted field is a plain byte.
+   * From `at`, the start of a field, to the row's end, passing over quoted fields (whose delimiters
+   * and line breaks do not count); a quote inside an unquoted field is a plain byte. The rest of a
+   * row can be long, so the line break and the quotes are searched for natively, and the next quote
+   * is remembered: a file without quotes is searched for one only once.
    */
-  function skipRest(fieldStart: number): number {
-    let at = fieldStart;
+  private skipRest(at: number): number {
+    const { bytes, end } = this;
+    let fieldStart = at;
     for (;;) {
-      nextQuote = after(QUOTE, nextQuote, at);
-      nextNewline = after(newlineNeedle, nextNewline, at);
-      if (nextQuote >= nextNewline) return nextNewline;
-      const quote = nextQuote;
-      if (quote !== fieldStart && bytes[quote - 1] !== delimiter[0]) {
-        at = quote + 1;
-        continue;
-      }
-      const stop = fieldEnd(quote);
-      if (stop === nextNewline) return stop;
-      fieldStart = at = stop + 1;
+      if (this.nextNewline < at) this.nextNewline = this.search(this.newline, at);
+      if (this.nextQuote < at) this.nextQuote = this.search(QUOTE_BYTE, at);
+      if (this.nextQuote >= this.nextNewline) return this.nextNewline;
+      const quote = this.nextQuote;
+      at = quote + 1;
+      // A quote opens a field only at the field's start; elsewhere it is a plain byte.
+      if (quote !== fieldStart && !this.endsWithDelimiter(quote)) continue;
+      at = this.stop(afterQuoted(bytes, quote));
+      if (at >= end || this.isNewline(at)) return at;
+      fieldStart = at += this.delimiter.length;
     }
+  }
+
+  private search(needle: Buffer, from: number): number {
+    const at = this.bytes.indexOf(needle.length === 1 ? needle[0]! : needle, from);
+    return at < 0 ? this.end : at;
+  }
+
+  /** Whether a delimiter ends just before `at`. */
+  private endsWithDelimiter(at: number): boolean {
+    const start = at - this.delimiter.length;
+    return (
+      start >= 0 &&
+      this.bytes[start] === this.d0 &&
+      (this.delimiter.length === 1 || this.rest(this.delimiter, start))
+    );
+  }
+
+  private isNewline(at: number): boolean {
+    return this.bytes[at] === this.n0 && (this.newline.length === 1 || this.rest(this.newline, at));
+  }
+
+  private isDelimiter(at: number): boolean {
+    return this.bytes[at] === this.d0 && (this.delimiter.length === 1 || this.rest(this.delimiter, at));
+  }
+
+  /** Whether the bytes at `at` continue as `needle` does after its first byte. */
+  private rest(needle: Buffer, at: number): boolean {
+    for (let k = 1; k < needle.length; k++) if (this.bytes[at + k] !== needle[k]) return false;
+    return true;
   }
 }
 
