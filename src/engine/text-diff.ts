@@ -76,7 +76,7 @@ function lcsExact(a: string[], b: string[]): string[] {
  * A longest common subsequence in linear space. Lines are mapped to integer ids and lines that occur
  * on one side only are dropped first (they can never be common), which keeps Myers fast on unrelated files.
  */
-function lcsLinear(a: string[], b: string[]): string[] {
+export function lcsLinear(a: string[], b: string[]): string[] {
   const ids = new Map<string, number>();
   const idsA = new Int32Array(a.length);
   for (let i = 0; i < a.length; i++) {
@@ -92,18 +92,21 @@ function lcsLinear(a: string[], b: string[]): string[] {
     idsB[j] = id;
     if (id >= 0) inB[id] = 1;
   }
-  const keptA = idsA.filter((id) => inB[id] === 1);
+  // The lines of a that b has, by their index in a, and their ids; and b's lines that a has.
+  const keptAt = new Int32Array(a.length);
+  let kept = 0;
+  for (let i = 0; i < a.length; i++) if (inB[idsA[i]!] === 1) keptAt[kept++] = i;
+  const keptA = new Int32Array(kept);
+  for (let x = 0; x < kept; x++) keptA[x] = idsA[keptAt[x]!]!;
   const keptB = idsB.filter((id) => id >= 0);
-  const common: number[] = [];
+  const common: string[] = [];
   let x = 0;
   for (const [sx, ex] of myersDiff(keptA, keptB)) {
-    for (; x < sx; x++) common.push(keptA[x]!);
+    for (; x < sx; x++) common.push(a[keptAt[x]!]!);
     x = ex;
   }
-  for (; x < keptA.length; x++) common.push(keptA[x]!);
-  const byId: string[] = [];
-  for (const [line, id] of ids) byId[id] = line;
-  return common.map((id) => byId[id]!);
+  for (; x < kept; x++) common.push(a[keptAt[x]!]!);
+  return common;
 }
 
 /** The common subsequence the `difference` crate would find (exactly, up to EXACT_TABLE_LIMIT cells). */

@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildHunks,
+  commonLines,
+  lcsLinear,
   diffBlocks,
   diffText,
   EXACT_TABLE_LIMIT,
@@ -89,6 +92,23 @@ describe('diffText (oxen-server 0.50.0 hunks)', () => {
     const changed = after.filter((_, i) => i % 1000 === 500);
     expect(out.filter((l) => l.modification === 'Added').map((l) => l.text)).toEqual(changed);
     expect(out.filter((l) => l.modification === 'Removed')).toHaveLength(changed.length);
+  });
+
+  it('finds, in linear space, a common subsequence as long as the exact table finds', () => {
+    const isSubsequence = (sub: string[], of: string[]) => {
+      let at = 0;
+      for (const line of of) if (at < sub.length && sub[at] === line) at++;
+      return at === sub.length;
+    };
+    const side = fc.array(fc.constantFrom('a', 'b', 'c', 'd', ''), { maxLength: 30 });
+    fc.assert(
+      fc.property(side, side, (a, b) => {
+        const linear = lcsLinear(a, b);
+        expect(isSubsequence(linear, a) && isSubsequence(linear, b)).toBe(true);
+        expect(linear).toHaveLength(commonLines(a, b).length);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 25) * 20, seed: Number(process.env.FUZZ_SEED ?? 20261121) },
+    );
   });
 
   it('buildHunks of only Same blocks is empty', () => {
