@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { mulberry32 } from '../scripts/tables.js';
-import { keyedTables, printTable } from './table.js';
+import { keyedTables, printTable, textCases, textPair } from './table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
 const rows: Array<[string, string]> = [];
@@ -86,24 +85,6 @@ for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').ma
 
 // ---- Text diff: 1k, 10k, 100k lines at 1%; worst cases at 10k lines. ----
 
-function textPair(lines: number, changed: number, unrelated: boolean): [string, string] {
-  const rand = mulberry32(lines + Math.round(changed * 1000));
-  const line = () => `line ${Math.floor(rand() * 1e9).toString(36)} ${Math.floor(rand() * 1e9).toString(36)}`;
-  const before = Array.from({ length: lines }, line);
-  const after = unrelated
-    ? Array.from({ length: lines }, line)
-    : before.map((l) => (rand() < changed ? line() : l));
-  return [`${before.join('\n')}\n`, `${after.join('\n')}\n`];
-}
-
-const textCases: Array<[string, number, number, boolean]> = [
-  ['1k lines, 1% changed', 1_000, 0.01, false],
-  ['10k lines, 1% changed', 10_000, 0.01, false],
-  ['100k lines, 1% changed', 100_000, 0.01, false],
-  ['10k lines, 30% changed', 10_000, 0.3, false],
-  ['10k lines, 100% changed', 10_000, 1, false],
-  ['10k lines, unrelated files', 10_000, 0, true],
-];
 for (const [label, lines, changed, unrelated] of textCases) {
   const [before, after] = textPair(lines, changed, unrelated);
   const a = join(dir, 'before.txt');

@@ -1,7 +1,6 @@
 // Benchmarks of the Oxen compare engine and routes, in-process. Prints one table.
 // Run: npm run bench  (set BENCH_ROWS to change the compare size; default 1,000,000)
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { benchApp, keyedTables, printTable, time } from './table.js';
+import { benchApp, keyedTables, longestStall, printTable, textCases, textPair, time } from './table.js';
 import { diffText } from '../src/engine/text-diff.js';
 import { mulberry32 } from '../scripts/tables.js';
 
@@ -30,6 +29,27 @@ async function main(): Promise<void> {
     'text diff, 100k lines, 1% changed (engine)',
     `${textMs.toFixed(0)} ms (${lines.length} hunk lines)`,
   ]);
+
+  // Each text diff case over HTTP: its time and the longest event-loop stall while it ran.
+  const texts = textCases.map(([label, lines, changed, unrelated], i) => {
+    const [before, after] = textPair(lines, changed, unrelated);
+    return { label, path: `t${i}.txt`, before, after };
+  });
+  await app.repos.createRepo({
+    namespace: 'bench',
+    name: 'text',
+    commits: [
+      { files: Object.fromEntries(texts.map((t) => [t.path, t.before])) },
+      { branch: 'b', files: Object.fromEntries(texts.map((t) => [t.path, t.after])) },
+    ],
+  });
+  for (const { label, path } of texts) {
+    const [[res, ms], stall] = await longestStall(() =>
+      time(() => inject('GET', `/api/repos/bench/text/compare/file/main..b/${path}`)),
+    );
+    if (res.statusCode !== 200) throw new Error(`text diff ${label}: ${res.statusCode}`);
+    rows.push([`text diff over HTTP, ${label}`, `${ms.toFixed(0)} ms, longest event-loop stall ${stall} ms`]);
+  }
 
   // Entries of a 10k-file repository with 1% of files changed.
   const files: Record<string, string> = {};
@@ -69,18 +89,15 @@ async function main(): Promise<void> {
     `${repoMs.toFixed(0)} ms`,
   ]);
   const rssBefore = process.memoryUsage().rss;
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  const [res, compareMs] = await time(() =>
-    inject('POST', '/api/repos/bench/table/compare/data_frames', compareBody('c', 't.csv')),
+  const [[res, compareMs], compareStall] = await longestStall(() =>
+    time(() => inject('POST', '/api/repos/bench/table/compare/data_frames', compareBody('c', 't.csv'))),
   );
   const mods = JSON.parse(res.body).dfs.summary.modifications;
   rows.push([
     `keyed compare, ${n.toLocaleString()} rows x 10 cols`,
     `${compareMs.toFixed(0)} ms (${mods.added_rows}+/${mods.removed_rows}-/${mods.modified_rows}~), rss +${mb(process.memoryUsage().rss - rssBefore)}`,
   ]);
-  loop.disable();
-  rows.push(['longest event-loop stall during that compare', `${(loop.max / 1e6).toFixed(0)} ms`]);
+  rows.push(['longest event-loop stall during that compare', `${compareStall} ms`]);
   const height = mods.added_rows + mods.removed_rows + mods.modified_rows;
   for (const page of [1, Math.ceil(height / 100)]) {
     const runs = 50;

@@ -1,14 +1,18 @@
 // Helpers shared by the benchmark scripts: an app, timing and the printed table.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { buildApp, type App } from '../src/app.js';
 import { openDatabase } from '../src/storage/db.js';
-import { generateTables, type TableSpec } from '../scripts/tables.js';
+import { generateTables, mulberry32, type TableSpec } from '../scripts/tables.js';
 
-/** An app with no fixtures, and `inject` that throws on anything but 200/201. */
+/**
+ * An app with no fixtures, its validators compiled as a listening server's are soon after it starts,
+ * and `inject` that throws on anything but 200/201.
+ */
 export async function benchApp() {
   const app: App = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
+  await app.warmUp();
   const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const res = await app.app.inject({ method, url, ...(payload && { payload }) });
     if (res.statusCode !== 200 && res.statusCode !== 201)
@@ -25,6 +29,22 @@ export async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
 }
 
 /** Prints `rows` as a Markdown table, as the README shows them. */
+/**
+ * Runs `fn` and tells the longest the event loop was blocked meanwhile, in whole ms. The probe is a
+ * timer, which sees a blocked loop only once it has fired before and fires again after: so it runs
+ * for a moment before and after `fn`.
+ */
+export async function longestStall<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const pause = () => new Promise((done) => setTimeout(done, 20));
+  loop.enable();
+  await pause();
+  const out = await fn();
+  await pause();
+  loop.disable();
+  return [out, Math.round(loop.max / 1e6)];
+}
+
 export function printTable(rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
@@ -100,3 +120,24 @@ export function keyedTables(rows: number, changes: Partial<TableSpec> = {}): [st
     ...changes,
   });
 }
+
+/** Two texts of `lines` lines, a share `changed` of them replaced (seeded), or unrelated to each other. */
+export function textPair(lines: number, changed: number, unrelated: boolean): [string, string] {
+  const rand = mulberry32(lines + Math.round(changed * 1000));
+  const line = () => `line ${Math.floor(rand() * 1e9).toString(36)} ${Math.floor(rand() * 1e9).toString(36)}`;
+  const before = Array.from({ length: lines }, line);
+  const after = unrelated
+    ? Array.from({ length: lines }, line)
+    : before.map((l) => (rand() < changed ? line() : l));
+  return [`${before.join('\n')}\n`, `${after.join('\n')}\n`];
+}
+
+/** The text diff cases of #6: [label, lines, share changed, unrelated]. */
+export const textCases: Array<[string, number, number, boolean]> = [
+  ['1k lines, 1% changed', 1_000, 0.01, false],
+  ['10k lines, 1% changed', 10_000, 0.01, false],
+  ['100k lines, 1% changed', 100_000, 0.01, false],
+  ['10k lines, 30% changed', 10_000, 0.3, false],
+  ['10k lines, 100% changed', 10_000, 1, false],
+  ['10k lines, unrelated files', 10_000, 0, true],
+];

@@ -94,6 +94,8 @@ export interface App {
   reset(): Promise<void>;
   /** Reads the fixture files again and loads them (for --watch); journal and faults stay. */
   reloadFixtures(): Promise<void>;
+  /** Compiles the specs' validators in the background (see Spec.warmUp); stops when the app closes. */
+  warmUp(): Promise<void>;
 }
 
 /** A route or method that nothing serves, each prefix in its own vendor's way. A URL that does not
@@ -246,5 +248,8 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     sources.reset();
     answers.invalidate();
   };
-  return { app, repos, sources, datadiffs, journal, reset, reloadFixtures };
+  const warmUp = async () => {
+    for (const spec of [oxenSpecOnce(), dfSpec, adminSpecOnce()]) await spec.warmUp(() => closing);
+  };
+  return { app, repos, sources, datadiffs, journal, reset, reloadFixtures, warmUp };
 }

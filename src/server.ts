@@ -66,6 +66,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     built = await buildApp({ config, db });
     if (config.watch && config.data) unwatch = await watchFixtures(config.data, built);
     await built.app.listen({ port: config.port, host: config.host });
+    const app = built.app;
+    built.warmUp().catch((error: unknown) => app.log.error({ err: error }, 'validators not compiled'));
     const address = built.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,6 +1,7 @@
 // Loads an OpenAPI 3.1 document and its validators, keyed by operationId: one for the query, one for
 // the JSON body, one per response status code. Each is compiled on first use (compiling all of them
-// up front took half a second of every start).
+// up front took half a second of every start), or by `warmUp` once the server listens: a first
+// request would otherwise wait for its operation's compile, which can take tens of milliseconds.
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -22,6 +23,11 @@ export interface Spec {
   operations: Map<string, Operation>;
   /** A validator for a schema of components/schemas, compiled on first use. */
   component(name: string): ValidateFunction;
+  /**
+   * Compiles every operation's validators, one operation per turn of the event loop, so that a
+   * request meanwhile waits for one compile at most. Stops early when `stopped()` says so.
+   */
+  warmUp(stopped?: () => boolean): Promise<void>;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -47,6 +53,8 @@ export function loadSpec(file: URL | string, id: string): Spec {
   ajv.addSchema(document, id);
   const queryAjv = new Ajv2020({ strict: false, coerceTypes: true });
   const operations = new Map<string, Operation>();
+  /** Per operation, what compiles all its validators. */
+  const compilers: Array<() => void> = [];
   const paths = document.paths as Record<string, Record<string, Json>>;
   for (const [path, item] of Object.entries(paths)) {
     for (const method of METHODS) {
@@ -87,6 +95,11 @@ export function loadSpec(file: URL | string, id: string): Spec {
             once(() => ajv.compile({ $ref: `${id}${pointer(...at, 'content', type, 'schema')}` })),
           );
       }
+      compilers.push(() => {
+        query();
+        body();
+        for (const compile of responses.values()) compile();
+      });
       operations.set(operationId, {
         operationId,
         method: method.toUpperCase(),
@@ -112,7 +125,14 @@ export function loadSpec(file: URL | string, id: string): Spec {
     }
     return validate;
   };
-  return { document, operations, component };
+  const warmUp = async (stopped = () => false) => {
+    for (const compile of compilers) {
+      await new Promise((turn) => setImmediate(turn));
+      if (stopped()) return;
+      compile();
+    }
+  };
+  return { document, operations, component, warmUp };
 }
 
 /** The project's openapi/ folder, found from src/spec (tests) or dist/src/spec (the built server). */

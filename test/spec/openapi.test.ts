@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it, vi } from 'vitest';
 import { adminSpecOnce, datafoldSpecOnce, oxenSpecOnce } from '../../src/app.js';
+import { loadSpec, specFile } from '../../src/spec/openapi.js';
 
 // Validators are compiled on first use (start-up time); this compiles every one, so that a schema
 // that does not compile fails here rather than on some request.
@@ -20,5 +22,31 @@ describe.each([
     }
     expect(spec.operations.size).toBeGreaterThan(3);
     expect(compiled).toBeGreaterThanOrEqual(spec.operations.size);
+  });
+});
+
+describe('warming up', () => {
+  it('compiles every validator, a turn of the event loop per operation, and stops when told', async () => {
+    const compile = vi.spyOn(Ajv2020.prototype, 'compile');
+    try {
+      const spec = loadSpec(specFile('oxen.json'), 'oxen-warm-up');
+      let turns = 0;
+      await spec.warmUp(() => ++turns > 2);
+      const afterTwo = compile.mock.calls.length;
+      expect(afterTwo).toBeGreaterThan(0);
+      await spec.warmUp();
+      expect(compile.mock.calls.length).toBeGreaterThan(afterTwo);
+      // Everything is compiled now: a request's validators are ready.
+      compile.mockClear();
+      for (const op of spec.operations.values()) {
+        void op.query;
+        void op.body;
+        op.response('200');
+        op.response('404');
+      }
+      expect(compile).not.toHaveBeenCalled();
+    } finally {
+      compile.mockRestore();
+    }
   });
 });
