@@ -23,4 +23,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/_mock/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/cli.js"]
+# A 2 MB semi-space (V8's young generation; a busy server grows it to 16 MB) keeps the resident
+# memory of a server under load lower at the same throughput; npm start runs it the same way.
+CMD ["node", "--max-semi-space-size=2", "dist/src/cli.js"]

@@ -63,7 +63,9 @@ export function startCli(args: string[] = []): Promise<{
 }> {
   const began = performance.now();
   const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, '--port', '0', '--log-level', 'silent', ...args], {
+  // As npm start and the Docker image run it.
+  const flags = ['--max-semi-space-size=2'];
+  const child = spawn(process.execPath, [...flags, cli, '--port', '0', '--log-level', 'silent', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
