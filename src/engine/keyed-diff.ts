@@ -38,6 +38,13 @@ export type CompareError =
 
 export type CompareResult = { ok: true; diff: KeyedDiff } | { ok: false; error: CompareError };
 
+/** A keyed diff whose derived rows are made one at a time, in output order, when asked for. */
+export interface KeyedDiffRows extends Omit<KeyedDiff, 'rows'> {
+  height: number;
+  /** Row `i` of the derived frame (0 ≤ i < height); made anew on each call. */
+  row(i: number): Cell[];
+}
+
 function names(side: { columns: Array<{ name: string }> }): string[] {
   return side.columns.map((c) => c.name);
 }
@@ -159,8 +166,23 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
   return diffKeyedSides(frameSide(left), frameSide(right), params);
 }
 
-/** The keyed compare over any two sides (frames, or CSVs read lazily). */
+/** The keyed compare over any two sides (frames, or CSVs read lazily), its rows all made. */
 export function diffKeyedSides(left: Side, right: Side, params: CompareParams): CompareResult {
+  const result = compareKeyedSides(left, right, params);
+  if (!result.ok) return result;
+  const { height, row, ...diff } = result.diff;
+  return { ok: true, diff: { ...diff, rows: Array.from({ length: height }, (_, i) => row(i)) } };
+}
+
+/**
+ * The keyed compare, its rows made on demand: a compare that keeps a million rows then never holds
+ * them all as cells, only the pairs of row indices they come from (and their keys, for the order).
+ */
+export function compareKeyedSides(
+  left: Side,
+  right: Side,
+  params: CompareParams,
+): { ok: true; diff: KeyedDiffRows } | { ok: false; error: CompareError } {
   const invalid = validate(left, right, params);
   if (invalid) return { ok: false, error: invalid };
   const leftNames = new Set(names(left));
@@ -185,9 +207,12 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
   const leftKeyed = left.keyBytes(leftKeyColumns, leftIndex(firstKey), numeric);
   const rightKeyed = right.keyBytes(rightKeyColumns, rightIndex(firstKey), numeric);
 
-  // Full outer join on the keys; duplicated keys pair every left row with every right row.
+  // Full outer join on the keys; duplicated keys pair every left row with every right row. The
+  // pairs kept are three parallel arrays: left row, right row (null for a missing side), status.
   const counts = { added: 0, removed: 0, modified: 0 };
-  const kept: Array<{ l: number | null; r: number | null; status: DiffStatus }> = [];
+  const keptL: Array<number | null> = [];
+  const keptR: Array<number | null> = [];
+  const keptStatus: DiffStatus[] = [];
   outerJoin(leftKeyed.keys, rightKeyed.keys, (pairL, pairR) => {
     const l = pairL < 0 ? null : pairL;
     const r = pairR < 0 ? null : pairR;
@@ -198,10 +223,10 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
     else status = differ(l, r) ? 'modified' : 'unchanged';
     if (status === 'unchanged') return;
     counts[status]++;
-    kept.push({ l, r, status });
+    keptL.push(l);
+    keptR.push(r);
+    keptStatus.push(status);
   });
-  // Last use of the keys: counting may sort them in place.
-  const dupes = { left: countDuplicated(leftKeyed.keys), right: countDuplicated(rightKeyed.keys) };
 
   // Output columns follow the right side's column order.
   const outKeys = names(right).filter((n) => keys.includes(n));
@@ -233,16 +258,31 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
       get: (_l, r) => (r === null ? null : right.cell(r, rc)),
     });
   }
-  const rows: Cell[][] = kept.map(({ l, r, status }) => [...getters.map((g) => g.get(l, r)), status]);
-  // Sort by the keys in key order (all our dtypes are primitive); ties keep the join order.
-  const keyOrder = keys.map((k) => outKeys.indexOf(k)).filter((i) => i >= 0);
-  rows.sort((a, b) => {
-    for (const i of keyOrder) {
-      const c = compareCells(a[i]!, b[i]!);
+  // Sort by the keys in key order (all our dtypes are primitive); ties keep the join order. A single
+  // i64 key's values are the join keys already, without parsing the rows they come from.
+  const sortKeys = keys.flatMap((k) => {
+    const at = outKeys.indexOf(k);
+    if (at < 0) return [];
+    if (!numeric) return [keptL.map((l, p) => getters[at]!.get(l, keptR[p]!))];
+    const [lk, rk] = [leftKeyed.keys as Float64Array, rightKeyed.keys as Float64Array];
+    const value = (side: Float64Array, row: number | null) => (row === null ? NaN : side[row]!);
+    return [
+      keptL.map((l, p) => {
+        const v = Number.isNaN(value(rk, keptR[p]!)) ? value(lk, l) : value(rk, keptR[p]!);
+        return Number.isNaN(v) ? null : v;
+      }),
+    ];
+  });
+  const order = keptL.map((_, p) => p);
+  order.sort((a, b) => {
+    for (const column of sortKeys) {
+      const c = compareCells(column[a]!, column[b]!);
       if (c !== 0) return c;
     }
     return 0;
   });
+  // Last use of the keys: counting may sort them in place.
+  const dupes = { left: countDuplicated(leftKeyed.keys), right: countDuplicated(rightKeyed.keys) };
 
   // A side with none of the target columns gets a null `_targets_hash` column, of dtype null.
   const leftTargetType = indicesAmong(left, targets).length ? 'str' : 'null';
@@ -282,7 +322,12 @@ export function diffKeyedSides(left: Side, right: Side, params: CompareParams): 
         ...getters.map(({ name, dtype }) => ({ name, dtype })),
         { name: DIFF_STATUS_COL, dtype: 'str' },
       ],
-      rows,
+      height: order.length,
+      row: (i) => {
+        const p = order[i]!;
+        const [l, r] = [keptL[p]!, keptR[p]!];
+        return [...getters.map((g) => g.get(l, r)), keptStatus[p]!];
+      },
       counts,
       dupes,
       summarySchema,

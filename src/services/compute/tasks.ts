@@ -2,13 +2,14 @@
 // worker thread (worker.ts) or, for small inputs, on the calling thread with the same result.
 import { CsvSide } from '../../engine/keyed-csv.js';
 import {
-  diffKeyedSides,
+  compareKeyedSides,
   frameSide,
   type CompareError,
   type CompareParams,
   type KeyedDiff,
   type KeyedSide,
 } from '../../engine/keyed-diff.js';
+import type { Cell } from '../../engine/frame.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
 import { delimitedOptions, readFrame } from '../../engine/read-frame.js';
 import { diffTables, type Paging, type TabularDiffView } from '../../engine/tabular-diff.js';
@@ -26,14 +27,16 @@ export type ComputeTask =
   | { kind: 'keyed-diff'; left: FrameSource; right: FrameSource; params: CompareParams };
 
 /**
- * A keyed compare's outcome. The derived rows travel as one buffer of JSON lines (one object per
- * row, keyed by column name), which is cheap to pass between threads and is what storage keeps.
+ * A keyed compare's outcome. The derived rows travel as buffers of JSON lines (one object per row,
+ * keyed by column name, each buffer ending with a whole line), which move between threads without a
+ * copy and are what storage keeps.
  */
 export type KeyedOutcome =
   | { ok: false; error: CompareError | { kind: 'unreadable'; side: 'left' | 'right' } }
-  | { ok: true; diff: Omit<KeyedDiff, 'rows'>; rows: Uint8Array };
+  | { ok: true; diff: Omit<KeyedDiff, 'rows'>; rows: Uint8Array[] };
 
-const ROWS_PER_CHUNK = 10_000;
+/** About how many characters of JSON lines go into one buffer. */
+const CHUNK_CHARS = 1 << 20;
 
 /** The text diff's lines, or null when either side is not UTF-8 (an absent side is empty). */
 export function textDiffTask(before: Uint8Array | null, after: Uint8Array | null): LineDiff[] | null {
@@ -67,18 +70,49 @@ export function keyedDiffTask(left: FrameSource, right: FrameSource, params: Com
   if (!leftSide) return { ok: false, error: { kind: 'unreadable', side: 'left' } };
   const rightSide = keyedSide(right);
   if (!rightSide) return { ok: false, error: { kind: 'unreadable', side: 'right' } };
-  const result = diffKeyedSides(leftSide, rightSide, params);
+  const result = compareKeyedSides(leftSide, rightSide, params);
   if (!result.ok) return result;
-  const { rows, ...diff } = result.diff;
-  const names = diff.columns.map((c) => c.name);
-  const chunks: Buffer[] = [];
-  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    let text = '';
-    for (const row of rows.slice(start, start + ROWS_PER_CHUNK))
-      text += `${JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i] ?? null])))}\n`;
-    chunks.push(Buffer.from(text));
+  const { height, row, ...diff } = result.diff;
+  const line = jsonLine(diff.columns.map((c) => c.name));
+  const rows: Uint8Array[] = [];
+  let lines: string[] = [];
+  let length = 0;
+  for (let i = 0; i < height; i++) {
+    const text = line(row(i));
+    lines.push(text);
+    length += text.length;
+    if (length >= CHUNK_CHARS || i === height - 1) {
+      // Joined, the lines are one flat string, which encodes fast; in memory of its own, it can move.
+      const joined = lines.join('');
+      const chunk = Buffer.allocUnsafeSlow(Buffer.byteLength(joined));
+      chunk.write(joined);
+      rows.push(chunk);
+      [lines, length] = [[], 0];
+    }
   }
-  return { ok: true, diff, rows: Buffer.concat(chunks) };
+  return { ok: true, diff, rows };
+}
+
+/**
+ * Writes a row as a JSON object line, keys in column order: what JSON.stringify of the object would
+ * give, without building the object (the names are encoded once).
+ */
+function jsonLine(names: string[]): (cells: Cell[]) => string {
+  const prefixes = names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+  const value = (cell: Cell | undefined) =>
+    typeof cell === 'number'
+      ? Number.isFinite(cell)
+        ? String(cell)
+        : 'null'
+      : typeof cell === 'string'
+        ? JSON.stringify(cell)
+        : String(cell ?? null);
+  // Joined from an array, a line is one flat string (a += chain would be a rope, slow to encode).
+  const parts: string[] = [...prefixes.flatMap((p) => [p, '']), names.length === 0 ? '{}\n' : '}\n'];
+  return (cells) => {
+    for (let i = 0; i < names.length; i++) parts[2 * i + 1] = value(cells[i]);
+    return parts.join('');
+  };
 }
 
 export function runTask(task: ComputeTask): unknown {
@@ -92,19 +126,21 @@ export function runTask(task: ComputeTask): unknown {
   }
 }
 
-/** Splits a buffer of JSON lines into the row texts, `size` at a time. */
-export function* jsonLineBatches(buffer: Uint8Array, size: number): Generator<string[]> {
-  const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+/** Splits buffers of JSON lines into the row texts, `size` at a time. */
+export function* jsonLineBatches(buffers: Uint8Array[], size: number): Generator<string[]> {
   let batch: string[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    let end = bytes.indexOf(0x0a, at);
-    if (end < 0) end = bytes.length;
-    batch.push(bytes.toString('utf8', at, end));
-    at = end + 1;
-    if (batch.length === size) {
-      yield batch;
-      batch = [];
+  for (const buffer of buffers) {
+    const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    let at = 0;
+    while (at < bytes.length) {
+      let end = bytes.indexOf(0x0a, at);
+      if (end < 0) end = bytes.length;
+      batch.push(bytes.toString('utf8', at, end));
+      at = end + 1;
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;

@@ -86,7 +86,7 @@ async function storeCompare(
   repo: RepoRow,
   compareId: string,
   meta: { left_commit: string; right_commit: string; columns: Array<{ name: string; dtype: string }> },
-  rows: Uint8Array,
+  rows: Uint8Array[],
 ): Promise<void> {
   const generation = compares.newGeneration();
   let height = 0;

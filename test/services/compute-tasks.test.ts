@@ -1,0 +1,61 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/engine/csv.js';
+import { diffKeyed } from '../../src/engine/keyed-diff.js';
+import { createComputePool } from '../../src/services/compute/pool.js';
+import { jsonLineBatches, keyedDiffTask, type KeyedOutcome } from '../../src/services/compute/tasks.js';
+
+// The keyed compare's rows leave the engine as buffers of JSON lines, written without building an
+// object per row, a megabyte or so each, and moved (not copied) out of a worker thread. Whatever
+// the path, the lines must be what JSON.stringify makes of the engine's rows.
+
+/** Two CSVs whose every row differs, with text that needs escaping and numbers of every kind. */
+function tables(rows: number): [string, string] {
+  const header = 'id,name,score,flag,note';
+  const row = (i: number, changed: boolean) =>
+    [
+      i,
+      `"item ""${i}"", é"`,
+      changed ? i / 7 : -0,
+      i % 3 === 0 ? '' : String(i % 2 === 0),
+      i % 5 === 0 ? 'inf' : `${i}e3`,
+    ].join(',');
+  const make = (changed: boolean) =>
+    [header, ...Array.from({ length: rows }, (_, i) => row(i, changed))].join('\n');
+  return [make(false), make(true)];
+}
+
+const params = { keys: ['id'], targets: [], display: [] };
+
+function expectedLines([left, right]: [string, string]): string[] {
+  const [a, b] = [readCsv(left), readCsv(right)];
+  if (!a.ok || !b.ok) throw new Error('unreadable test tables');
+  const diff = diffKeyed(a.frame, b.frame, params);
+  if (!diff.ok) throw new Error('the compare failed');
+  const names = diff.diff.columns.map((c) => c.name);
+  return diff.diff.rows.map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]]))));
+}
+
+const lines = (outcome: KeyedOutcome) => {
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
+  return [...jsonLineBatches(outcome.rows, 1000)].flat();
+};
+
+const source = (text: string) => ({ bytes: Buffer.from(text), extension: 'csv' });
+
+describe('the keyed compare task', () => {
+  const pool = createComputePool({ inlineBelowBytes: 0, threads: 1 });
+  afterAll(() => pool.close());
+
+  it('writes the rows as JSON.stringify would, over several buffers', () => {
+    const pair = tables(30_000);
+    const outcome = keyedDiffTask(source(pair[0]), source(pair[1]), params);
+    expect(outcome.ok && outcome.rows.length).toBeGreaterThan(1);
+    expect(lines(outcome)).toEqual(expectedLines(pair));
+  });
+
+  it('hands the same rows back from a worker thread, their buffers moved', async () => {
+    const pair = tables(30_000);
+    const outcome = await pool.diffKeyed(source(pair[0]), source(pair[1]), params);
+    expect(lines(outcome)).toEqual(expectedLines(pair));
+  });
+});
