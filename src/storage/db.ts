@@ -12,10 +12,12 @@ CREATE TABLE IF NOT EXISTS repos (
   head_branch TEXT NOT NULL,
   UNIQUE (namespace, name)
 );
-CREATE TABLE IF NOT EXISTS blobs (
-  hash TEXT PRIMARY KEY,
-  content BLOB NOT NULL
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blob_parts (
+  hash TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  content BLOB NOT NULL,
+  PRIMARY KEY (hash, part)
+);
 CREATE TABLE IF NOT EXISTS commits (
   repo_id INTEGER NOT NULL,
   id TEXT NOT NULL,
@@ -86,6 +88,19 @@ function dropOutdatedCaches(db: Db): void {
     db.exec('DROP TABLE compares; DROP TABLE IF EXISTS compare_rows;');
 }
 
+/**
+ * File contents were one row each in `blobs` before they were stored in parts (oxen-store.ts says
+ * why). A database written then keeps them, each as a single part, which readers take as they are.
+ */
+function splitBlobs(db: Db): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blobs'").get();
+  if (!old) return;
+  db.transaction(() => {
+    db.exec('INSERT OR IGNORE INTO blob_parts (hash, part, content) SELECT hash, 0, content FROM blobs');
+    db.exec('DROP TABLE blobs');
+  })();
+}
+
 /** Opens (or creates) the database, sets pragmas and applies the schema. `:memory:` by default. */
 export function openDatabase(file = ':memory:'): Db {
   const db = new Database(file);
@@ -93,6 +108,7 @@ export function openDatabase(file = ':memory:'): Db {
   db.pragma('synchronous = NORMAL');
   dropOutdatedCaches(db);
   db.exec(DDL);
+  splitBlobs(db);
   db.exec(datadiffsDdl());
   return db;
 }

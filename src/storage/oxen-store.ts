@@ -1,5 +1,10 @@
 // Fixture repositories: repos, commits, branches, files, dirs and blobs (compares: compare-store.ts).
+// A file's content is stored in parts of 1 MiB: SQLite reads a value whole, and a 50 MB file read as
+// one would hold the event loop for tens of milliseconds; in parts it can be read a part at a time.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './db.js';
+
+const BLOB_PART_BYTES = 1 << 20;
 
 export interface RepoRow {
   id: number;
@@ -54,7 +59,7 @@ export class OxenStore {
       repo: p('SELECT id, namespace, name, head_branch FROM repos WHERE namespace = ? AND name = ?'),
       repos: p('SELECT id, namespace, name, head_branch FROM repos ORDER BY namespace, name'),
       insertRepo: p('INSERT INTO repos (namespace, name, head_branch) VALUES (?, ?, ?)'),
-      insertBlob: p('INSERT OR IGNORE INTO blobs (hash, content) VALUES (?, ?)'),
+      insertBlobPart: p('INSERT OR IGNORE INTO blob_parts (hash, part, content) VALUES (?, ?, ?)'),
       insertCommit: p(
         'INSERT INTO commits (repo_id, id, seq, parent_ids, message, author, email, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -85,7 +90,8 @@ export class OxenStore {
       dir: p(
         'SELECT path, hash, size, num_files, last_commit_id, data_types FROM dirs WHERE repo_id = ? AND commit_id = ? AND path = ?',
       ),
-      blob: p('SELECT content FROM blobs WHERE hash = ?').pluck(),
+      blobPartSizes: p('SELECT part, length(content) AS size FROM blob_parts WHERE hash = ? ORDER BY part'),
+      blobPart: p('SELECT content FROM blob_parts WHERE hash = ? AND part = ?').pluck(),
     };
   }
 
@@ -105,7 +111,7 @@ export class OxenStore {
       const repoId = Number(
         this.s.insertRepo.run(data.namespace, data.name, data.headBranch).lastInsertRowid,
       );
-      for (const [hash, content] of data.blobs) this.s.insertBlob.run(hash, content);
+      for (const [hash, content] of data.blobs) this.insertBlob(hash, content);
       for (const c of data.commits) {
         this.s.insertCommit.run(
           repoId,
@@ -160,7 +166,7 @@ export class OxenStore {
       this.db.prepare(`DELETE FROM ${table} WHERE repo_id = ?`).run(repoId);
     }
     this.db.prepare('DELETE FROM repos WHERE id = ?').run(repoId);
-    this.db.prepare('DELETE FROM blobs WHERE hash NOT IN (SELECT hash FROM files)').run();
+    this.db.prepare('DELETE FROM blob_parts WHERE hash NOT IN (SELECT hash FROM files)').run();
   }
 
   /** Removes every repository and compare (the reset before fixtures are loaded again). */
@@ -173,7 +179,7 @@ export class OxenStore {
     this.db.transaction(() => {
       for (const table of [
         'repos',
-        'blobs',
+        'blob_parts',
         'commits',
         'branches',
         'files',
@@ -224,8 +230,31 @@ export class OxenStore {
     return row && parseDir(row);
   }
 
-  getBlob(hash: string): Buffer | undefined {
-    return this.s.blob.get(hash) as Buffer | undefined;
+  /** Stores a file's content in parts (at least one, even when empty), once per hash. */
+  private insertBlob(hash: string, content: Uint8Array): void {
+    let part = 0;
+    for (let at = 0; at === 0 || at < content.length; at += BLOB_PART_BYTES)
+      this.s.insertBlobPart.run(hash, part++, content.subarray(at, at + BLOB_PART_BYTES));
+  }
+
+  /**
+   * A file's content read a part per turn of the event loop, so that reading a large one never holds
+   * the loop for long; undefined when it is gone (or goes, by a reset, while being read). The buffer
+   * owns its memory, so it can move to a worker thread.
+   */
+  async readBlob(hash: string): Promise<Buffer | undefined> {
+    const sizes = this.s.blobPartSizes.all(hash) as Array<{ part: number; size: number }>;
+    if (sizes.length === 0) return undefined;
+    const out = Buffer.allocUnsafeSlow(sizes.reduce((n, p) => n + p.size, 0));
+    let at = 0;
+    for (const { part, size } of sizes) {
+      if (at > 0) await nextTurn();
+      const content = this.s.blobPart.get(hash, part) as Buffer | undefined;
+      if (content?.length !== size) return undefined;
+      content.copy(out, at);
+      at += size;
+    }
+    return out;
   }
 }
 

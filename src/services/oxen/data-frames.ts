@@ -32,12 +32,17 @@ export interface CompareBody {
 /** Rows per write transaction, with a turn of the event loop between two. */
 const BATCH_ROWS = 5_000;
 
-/** The tabular file at `path` in `commit`, as bytes for the compute pool. */
-export function frameSourceAt(store: OxenStore, repo: RepoRow, commit: CommitRow, path: string): FrameSource {
+/** The tabular file at `path` in `commit`, as bytes for the compute pool (read a part at a time). */
+export async function frameSourceAt(
+  store: OxenStore,
+  repo: RepoRow,
+  commit: CommitRow,
+  path: string,
+): Promise<FrameSource> {
   const file = store.getFile(repo.id, commit.id, path);
   if (!file)
     throw oxenError({ kind: 'resource-not-found', resource: `${path}@${commit.id} -> '${commit.message}'` });
-  const bytes = file.data_type === 'tabular' ? store.getBlob(file.hash) : undefined;
+  const bytes = file.data_type === 'tabular' ? await store.readBlob(file.hash) : undefined;
   if (!bytes) throw oxenError({ kind: 'basic', message: `Could not read data frame: ${path}` });
   return { bytes, extension: file.extension };
 }
@@ -114,8 +119,8 @@ export async function computeCompare(
   const leftCommit = requireRevision(store, repo, body.left.version);
   const rightCommit = mode === 'create' ? requireRevision(store, repo, body.right.version) : leftCommit;
   if (mode === 'update') requireRevision(store, repo, body.right.version);
-  const left = frameSourceAt(store, repo, leftCommit, body.left.path);
-  const right = frameSourceAt(store, repo, rightCommit, body.right.path);
+  const left = await frameSourceAt(store, repo, leftCommit, body.left.path);
+  const right = await frameSourceAt(store, repo, rightCommit, body.right.path);
   const display = body.display.flatMap((d) => [
     ...(d.left ? [`${d.left}.left`] : []),
     ...(d.right ? [`${d.right}.right`] : []),

@@ -8,9 +8,9 @@ import { oxenError } from './errors.js';
 import { resolveBaseHeadResource } from './revisions.js';
 import { baseName, commitView, success } from './views.js';
 
-function sourceOf(store: OxenStore, file: FileRow | undefined): FrameSource | null {
+async function sourceOf(store: OxenStore, file: FileRow | undefined): Promise<FrameSource | null> {
   if (!file || file.data_type !== 'tabular') return null;
-  return { bytes: store.getBlob(file.hash) ?? new Uint8Array(), extension: file.extension };
+  return { bytes: (await store.readBlob(file.hash)) ?? new Uint8Array(), extension: file.extension };
 }
 
 export async function fileDiff(
@@ -34,8 +34,8 @@ export async function fileDiff(
   const pageArgs = { page: paging.page ?? 1, pageSize: paging.pageSize ?? 100 };
   if (entry.data_type === 'text') {
     const lines = await compute.diffText(
-      baseFile ? store.getBlob(baseFile.hash)! : null,
-      headFile ? store.getBlob(headFile.hash)! : null,
+      baseFile ? ((await store.readBlob(baseFile.hash)) ?? new Uint8Array()) : null,
+      headFile ? ((await store.readBlob(headFile.hash)) ?? new Uint8Array()) : null,
     );
     // Content that is not UTF-8 makes 0.50.0 quietly answer diff: null.
     entry.diff =
@@ -47,7 +47,8 @@ export async function fileDiff(
             filename2: headFile ? baseName(headFile.path) : null,
           };
   } else if (entry.data_type === 'tabular') {
-    const tabular = await compute.diffTables(sourceOf(store, baseFile), sourceOf(store, headFile), pageArgs);
+    const [baseSource, headSource] = [await sourceOf(store, baseFile), await sourceOf(store, headFile)];
+    const tabular = await compute.diffTables(baseSource, headSource, pageArgs);
     entry.diff = { tabular };
     entry.diff_summary = { tabular: tabular.summary };
   }
