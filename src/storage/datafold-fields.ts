@@ -112,6 +112,11 @@ export function datadiffsDdl(): string {
     );
   // The ids alone, narrow, for stepping over the rows before a deep page in id order.
   indexes.push('CREATE INDEX IF NOT EXISTS df_datadiffs_ids ON df_datadiffs (id);');
+  // Status and a date range, the pair a list is most often narrowed by, answered from one index
+  // (with one index per field, SQLite reads every row in the date range to test its status).
+  indexes.push(
+    `CREATE INDEX IF NOT EXISTS df_datadiffs_status_created ON df_datadiffs (${columnOf('status')}, ${columnOf('created_at')}, id);`,
+  );
   return `
 CREATE TABLE IF NOT EXISTS df_sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS df_tables (

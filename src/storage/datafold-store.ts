@@ -201,15 +201,16 @@ export class DatafoldStore {
       .pluck()
       .get(...params) as number;
     const page = `${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    if (q.offset < DEEP_PAGE) {
+    if (q.offset < DEEP_PAGE && clauses.length === 0) {
       const records = this.db
         .prepare(`SELECT record FROM df_datadiffs ${page}`)
         .pluck()
         .all(...params, q.limit, q.offset) as string[];
       return { count, records: records.map((r) => JSON.parse(r) as Json) };
     }
-    // A deep page: its ids first, then their records, so that stepping over the rows before it walks
-    // the narrow (field, id) indexes rather than the wide rows.
+    // A deep or filtered page: its ids first, then their records, so that stepping over the rows
+    // before it, or sorting the rows that match, walks the narrow (field, id) indexes rather than
+    // the wide rows.
     const ids = this.db
       .prepare(`SELECT id FROM df_datadiffs ${page}`)
       .pluck()
