@@ -1,6 +1,7 @@
 // The keyed data-frame compare of `/compare/data_frames` (reference §6.2–6.4): hash targets and keys
-// per row, full outer join on the key hash (keyed-join.ts), classify rows as added/removed/modified, drop unchanged,
-// coalesce keys, sort by the keys, and keep `keys…, <t>.left, <t>.right…, _oxen_diff_status`.
+// per row, full outer join on the key hash (keyed-join.ts), classify rows as added/removed/modified,
+// drop unchanged, coalesce keys, sort by the keys, and keep `keys…, <t>.left, <t>.right…,
+// _oxen_diff_status`.
 import { cellBytes, rowBytes, schemaOf, type Cell, type Dtype, type Frame, type Schema } from './frame.js';
 import { countDuplicated, outerJoin, type JoinKeys } from './keyed-join.js';
 
