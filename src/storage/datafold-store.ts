@@ -47,7 +47,7 @@ export class DatafoldStore {
     this.s = {
       source: p('SELECT id, name FROM df_sources WHERE id = ?'),
       sources: p('SELECT id, name FROM df_sources ORDER BY id'),
-      tables: p('SELECT name, data FROM df_tables WHERE source_id = ? ORDER BY name'),
+      tables: p('SELECT name, CAST(data AS BLOB) AS data FROM df_tables WHERE source_id = ? ORDER BY name'),
       tableNames: p('SELECT name FROM df_tables WHERE source_id = ? ORDER BY name').pluck(),
       deleteSource: p('DELETE FROM df_sources WHERE id = ?'),
       deleteTables: p('DELETE FROM df_tables WHERE source_id = ?'),
@@ -84,8 +84,12 @@ export class DatafoldStore {
     return this.s.sources.all() as SourceRow[];
   }
 
-  tablesOf(sourceId: number): StoredTable[] {
-    return this.s.tables.all(sourceId) as StoredTable[];
+  /**
+   * A source's tables, their JSON as UTF-8 bytes: a data diff sends them to its child process, and
+   * bytes cross as one copy where a string would be decoded here and encoded again for the trip.
+   */
+  tablesOf(sourceId: number): Array<{ name: string; data: Uint8Array }> {
+    return this.s.tables.all(sourceId) as Array<{ name: string; data: Uint8Array }>;
   }
 
   tableNames(sourceId: number): string[] {

@@ -23,8 +23,8 @@ export interface CsvFileRead {
 }
 
 export interface DatasetSpec {
-  /** The data source's tables, each as the JSON text storage keeps. */
-  tables: Array<{ name: string; data: string }>;
+  /** The data source's tables, each as the JSON text storage keeps, in UTF-8. */
+  tables: Array<{ name: string; data: Uint8Array }>;
   read: { kind: 'table'; path: string[] } | { kind: 'query'; sql: string } | CsvFileRead;
   filter: string | null;
 }
@@ -74,10 +74,12 @@ function readFile(
   };
 }
 
+const utf8 = new TextDecoder();
+
 function readSide(spec: DatasetSpec): SideResult {
   let tables = spec.tables.map((t) => ({
     name: t.name,
-    ...(JSON.parse(t.data) as Omit<ScratchTable, 'name'>),
+    ...(JSON.parse(utf8.decode(t.data)) as Omit<ScratchTable, 'name'>),
   }));
   let read = spec.read;
   if (read.kind === 'file') {

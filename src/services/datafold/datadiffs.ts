@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { DatadiffOptions, DatadiffOutcome, Tolerance } from '../../engine/datadiff.js';
 import type { DatafoldStore, Json } from '../../storage/datafold-store.js';
 import type { ComputePool } from '../compute/pool.js';
@@ -312,11 +312,10 @@ export class DatadiffService {
       await pause();
       if (!this.advance(id, { status: 'processing', ...this.progress(0) })) return;
       const record = this.require(id);
-      const task = {
-        a: this.datasetSpec(record, 1),
-        b: this.datasetSpec(record, 2),
-        options: this.optionsOf(record),
-      };
+      // A turn of the event loop between reading the two sides' tables, which can be large.
+      const a = this.datasetSpec(record, 1);
+      await nextTurn();
+      const task = { a, b: this.datasetSpec(record, 2), options: this.optionsOf(record) };
       await pause();
       if (!this.advance(id, this.progress(1))) return;
       // The time limit ends the compute only; cancellation and shutdown end the whole job.
