@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { printTable, startCli, treeRssMb } from './table.js';
+import { compareBody, printTable, startCli, treeRssMb } from './table.js';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const REPO = '/api/repos/ox/compare-datasets/compare';
@@ -85,14 +85,7 @@ for (const mode of ['off', 'warn'] as const) {
   const created = await fetch(`${url}${REPO}/data_frames`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      compare_id: 'bench',
-      left: { path: 'data/train/labels.csv', version: 'main' },
-      right: { path: 'data/train/labels.csv', version: 'feature/add-labels' },
-      keys: [{ left: 'id', right: 'id' }],
-      compare: [],
-      display: [],
-    }),
+    body: JSON.stringify(compareBody('bench', 'data/train/labels.csv', 'feature/add-labels')),
   });
   if (!created.ok) throw new Error(`creating the compare: ${created.status}`);
   entriesBody ||= await (await fetch(`${url}${ROUTES.entries}`)).text();

@@ -1,20 +1,20 @@
 // Benchmarks of the Oxen compare engine and routes, in-process. Prints one table.
 // Run: npm run bench  (set BENCH_ROWS to change the compare size; default 1,000,000)
-import { benchApp, keyedTables, longestStall, printTable, textCases, textPair, time } from './table.js';
+import {
+  benchApp,
+  compareBody,
+  keyedTables,
+  longestStall,
+  printTable,
+  textCases,
+  textPair,
+  time,
+} from './table.js';
 import { diffText } from '../src/engine/text-diff.js';
 import { mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
 
-/** A keyed compare of `path` between main and b, by id. */
-const compareBody = (id: string, path: string) => ({
-  compare_id: id,
-  left: { path, version: 'main' },
-  right: { path, version: 'b' },
-  keys: [{ left: 'id', right: 'id' }],
-  compare: [],
-  display: [],
-});
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {

@@ -143,3 +143,15 @@ export const textCases: Array<[string, number, number, boolean]> = [
   ['10k lines, 100% changed', 10_000, 1, false],
   ['10k lines, unrelated files', 10_000, 0, true],
 ];
+
+/** A keyed compare of `path` between main and `head`, by id. */
+export function compareBody(id: string, path: string, head = 'b') {
+  return {
+    compare_id: id,
+    left: { path, version: 'main' },
+    right: { path, version: head },
+    keys: [{ left: 'id', right: 'id' }],
+    compare: [],
+    display: [],
+  };
+}

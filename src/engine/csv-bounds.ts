@@ -4,11 +4,9 @@
 // costs several times what slicing a string does, so readers that want every cell decode the text
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
 import { isUtf8 } from 'node:buffer';
-import { quoted, type Dialect } from './csv-scan.js';
+import { QUOTE, quoted, type Dialect } from './csv-scan.js';
 import { csvLayout, INFER_ROWS, sniffCsv, type CsvLayout, type CsvOptions } from './csv.js';
 
-const QUOTE = 0x22;
-const QUOTE_BYTE = Buffer.from('"');
 /**
  * "No limit" on rows or fields, as a small integer: V8 compiles the scan loop for the first counts it
  * sees, and an Infinity after a number would send it back to slow code for the rest of a large file.
@@ -94,6 +92,9 @@ class BoundsScan {
   private readonly newline: Buffer;
   private readonly d0: number;
   private readonly n0: number;
+  /** The line break as indexOf finds it fastest: a number when it is one byte. */
+  private readonly newlineNeedle: number | Buffer;
+  private readonly limit: number;
 
   constructor(
     private readonly bytes: Buffer,
@@ -105,13 +106,14 @@ class BoundsScan {
     this.newline = Buffer.from(dialect.newline);
     this.d0 = this.delimiter[0]!;
     this.n0 = this.newline[0]!;
+    this.newlineNeedle = this.newline.length === 1 ? this.n0 : this.newline;
+    this.limit = sink.limit ?? UNLIMITED;
   }
 
   /** Reads the row at `pos` (reporting it unless it is empty) and returns where the next one starts. */
   row(pos: number): number {
-    const { bytes, sink, end } = this;
+    const { bytes, sink, end, limit } = this;
     const rowStart = pos;
-    const limit = sink.limit ?? UNLIMITED;
     let count = 0;
     for (;;) {
       const start = pos;
@@ -155,8 +157,8 @@ class BoundsScan {
     const { bytes, end } = this;
     let fieldStart = at;
     for (;;) {
-      if (this.nextNewline < at) this.nextNewline = this.search(this.newline, at);
-      if (this.nextQuote < at) this.nextQuote = this.search(QUOTE_BYTE, at);
+      if (this.nextNewline < at) this.nextNewline = this.search(this.newlineNeedle, at);
+      if (this.nextQuote < at) this.nextQuote = this.search(QUOTE, at);
       if (this.nextQuote >= this.nextNewline) return this.nextNewline;
       const quote = this.nextQuote;
       at = quote + 1;
@@ -168,8 +170,8 @@ class BoundsScan {
     }
   }
 
-  private search(needle: Buffer, from: number): number {
-    const at = this.bytes.indexOf(needle.length === 1 ? needle[0]! : needle, from);
+  private search(needle: number | Buffer, from: number): number {
+    const at = this.bytes.indexOf(needle, from);
     return at < 0 ? this.end : at;
   }
 

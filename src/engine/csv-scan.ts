@@ -5,7 +5,8 @@
 // text, found with the engine's native indexOf, so a quote-free file is scanned at memory speed.
 import Papa from 'papaparse';
 
-const QUOTE = 0x22;
+/** The quote character's code, in text and in UTF-8 alike. */
+export const QUOTE = 0x22;
 
 export interface Dialect {
   delimiter: string;

@@ -4,13 +4,11 @@
 // Equal row bytes under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
 import { fieldText, readLayout, scanBounds } from './csv-bounds.js';
-import { scanRows, type Dialect } from './csv-scan.js';
+import { QUOTE, scanRows, type Dialect } from './csv-scan.js';
 import { convert, type CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { KeyedSide } from './keyed-diff.js';
 import type { JoinKeys } from './keyed-join.js';
-
-const QUOTE = 0x22;
 
 export class CsvSide implements KeyedSide {
   readonly columns: Array<{ name: string; dtype: Dtype }>;

@@ -33,7 +33,7 @@ export interface CompareBody {
 const BATCH_ROWS = 5_000;
 
 /** The tabular file at `path` in `commit`, as bytes for the compute pool (read a part at a time). */
-export async function frameSourceAt(
+async function frameSourceAt(
   store: OxenStore,
   repo: RepoRow,
   commit: CommitRow,
