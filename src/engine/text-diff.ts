@@ -3,15 +3,18 @@
 // added lines follows that crate's dynamic-programming table and greedy merge, so this file ports both.
 import { diff as myersDiff } from 'fast-myers-diff';
 
+import { idLines, TextLines } from './line-ids.js';
+
 export type LineModification = 'Added' | 'Removed' | 'Unchanged';
 export interface LineDiff {
   modification: LineModification;
   text: string;
 }
-/** A run of lines: Same (in both), Rem (only in old), Add (only in new). */
-export interface DiffBlock {
+/** A run of lines: Same (in both), Rem (only in old), Add (only in new); `at` indexes new for Add, else old. */
+interface DiffBlock {
   kind: 'Same' | 'Rem' | 'Add';
-  lines: string[];
+  at: number;
+  length: number;
 }
 
 /**
@@ -25,13 +28,11 @@ export const EXACT_TABLE_LIMIT = 25_000_000;
 const CONTEXT_BEFORE = 3;
 const CONTEXT_AFTER = 2;
 
-/** Splits like Rust's `str::split("\n")`: no trimming, a trailing newline yields a final "". */
-export function splitLines(text: string): string[] {
-  return text.split('\n');
-}
-
-/** The `difference` crate's `lcs`: DP table, then backtracking from the end with its tie rule. */
-function lcsExact(a: string[], b: string[]): string[] {
+/**
+ * The `difference` crate's `lcs` over line ids: DP table, then backtracking from the end with its tie
+ * rule. The common lines, as indices in `a`.
+ */
+function lcsExact(a: Int32Array, b: Int32Array): number[] {
   const n = a.length;
   const m = b.length;
   const table = Math.min(n, m) < 0xffff ? new Uint16Array(n * m) : new Uint32Array(n * m);
@@ -53,12 +54,12 @@ function lcsExact(a: string[], b: string[]): string[] {
       }
     }
   }
-  const common: string[] = [];
+  const common: number[] = [];
   let i = n - 1;
   let j = m - 1;
   while (i >= 0 && j >= 0) {
     if (a[i] === b[j]) {
-      common.push(a[i]!);
+      common.push(i);
       i--;
       j--;
     } else if (i === 0 && j === 0) {
@@ -73,44 +74,58 @@ function lcsExact(a: string[], b: string[]): string[] {
 }
 
 /**
- * A longest common subsequence in linear space. Lines are mapped to integer ids and lines that occur
- * on one side only are dropped first (they can never be common), which keeps Myers fast on unrelated files.
+ * A longest common subsequence of two id sequences in linear space, as indices in `a`. Lines that occur
+ * on one side only are dropped first (they can never be common), which keeps Myers fast on unrelated
+ * files. Ids are those of `idLines`: in `a`, from 0 up and below a.length; in `b`, -1 for a line
+ * that `a` lacks.
  */
-export function lcsLinear(a: string[], b: string[]): string[] {
-  const ids = new Map<string, number>();
-  const idsA = new Int32Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    let id = ids.get(a[i]!);
-    if (id === undefined) ids.set(a[i]!, (id = ids.size));
-    idsA[i] = id;
-  }
-  // Every id is a line of a; which of them b has too.
-  const inB = new Uint8Array(ids.size);
-  const idsB = new Int32Array(b.length);
-  for (let j = 0; j < b.length; j++) {
-    const id = ids.get(b[j]!) ?? -1;
-    idsB[j] = id;
-    if (id >= 0) inB[id] = 1;
-  }
+export function lcsLinear(a: Int32Array, b: Int32Array): Int32Array {
   // The lines of a that b has, by their index in a, and their ids; and b's lines that a has.
-  const keptAt = new Int32Array(a.length);
-  let kept = 0;
-  for (let i = 0; i < a.length; i++) if (inB[idsA[i]!] === 1) keptAt[kept++] = i;
-  const keptA = new Int32Array(kept);
-  for (let x = 0; x < kept; x++) keptA[x] = idsA[keptAt[x]!]!;
-  const keptB = idsB.filter((id) => id >= 0);
-  const common: string[] = [];
+  const keptAt = indicesOf(a, marks(b, a.length));
+  const kept = keptAt.length;
+  const keptA = idsAt(a, keptAt);
+  const keptB = idsAt(b, indicesOf(b, marks(a, a.length)));
+  // Myers reports the runs that differ; the common lines are the kept lines of a between them.
+  let common = 0;
   let x = 0;
   for (const [sx, ex] of myersDiff(keptA, keptB)) {
-    for (; x < sx; x++) common.push(a[keptAt[x]!]!);
+    keptAt.copyWithin(common, x, sx);
+    common += sx - x;
     x = ex;
   }
-  for (; x < kept; x++) common.push(a[keptAt[x]!]!);
-  return common;
+  keptAt.copyWithin(common, x, kept);
+  return keptAt.subarray(0, common + kept - x);
 }
 
-/** The common subsequence the `difference` crate would find (exactly, up to EXACT_TABLE_LIMIT cells). */
-export function commonLines(a: string[], b: string[]): string[] {
+// lcsLinear's passes are functions of their own: V8 optimizes a long loop while it runs, and the code
+// after it, not yet run, would throw that optimized code away again.
+
+/** A mark for each id (≥ 0) in `ids`, all below `size`. */
+function marks(ids: Int32Array, size: number): Uint8Array {
+  const marked = new Uint8Array(size);
+  for (let i = 0; i < ids.length; i++) if (ids[i]! >= 0) marked[ids[i]!] = 1;
+  return marked;
+}
+
+/** The indices in `ids` of the marked ids. */
+function indicesOf(ids: Int32Array, marked: Uint8Array): Int32Array {
+  const at = new Int32Array(ids.length);
+  let count = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i]! >= 0 && marked[ids[i]!] === 1) at[count++] = i;
+  return at.subarray(0, count);
+}
+
+function idsAt(ids: Int32Array, at: Int32Array): Int32Array {
+  const picked = new Int32Array(at.length);
+  for (let x = 0; x < at.length; x++) picked[x] = ids[at[x]!]!;
+  return picked;
+}
+
+/**
+ * The common subsequence the `difference` crate would find (exactly, up to EXACT_TABLE_LIMIT cells),
+ * as indices in `a`.
+ */
+export function commonLines(a: Int32Array, b: Int32Array): Int32Array {
   // Backtracking takes equal last lines first, so a common suffix is matched the same way whatever
   // precedes it: set it aside to keep the table small.
   let suffix = 0;
@@ -121,58 +136,47 @@ export function commonLines(a: string[], b: string[]): string[] {
   ) {
     suffix++;
   }
-  const headA = a.slice(0, a.length - suffix);
-  const headB = b.slice(0, b.length - suffix);
+  const headA = a.subarray(0, a.length - suffix);
+  const headB = b.subarray(0, b.length - suffix);
   const head =
-    headA.length * headB.length <= EXACT_TABLE_LIMIT ? lcsExact(headA, headB) : lcsLinear(headA, headB);
-  return head.concat(a.slice(a.length - suffix));
+    headA.length * headB.length <= EXACT_TABLE_LIMIT
+      ? Int32Array.from(lcsExact(headA, headB))
+      : lcsLinear(headA, headB);
+  const common = new Int32Array(head.length + suffix);
+  common.set(head);
+  for (let x = head.length, i = a.length - suffix; i < a.length; x++, i++) common[x] = i;
+  return common;
 }
 
 /**
  * The `difference` crate's `merge`: greedy walk of old, new and common lines into Same/Rem/Add runs,
- * Rem before Add within a gap. Like the crate, it rebuilds the common side from its joined text, so a
- * common sequence that joins to "" (none, or one empty line) counts as zero lines.
+ * Rem before Add within a gap. `l`, `r` and `c` are line ids.
  */
-export function mergeBlocks(oldText: string, newText: string, common: string[]): DiffBlock[] {
-  return mergeLines(
-    oldText === '' ? [] : splitLines(oldText),
-    newText === '' ? [] : splitLines(newText),
-    common,
-  );
-}
-
-/** `mergeBlocks` over texts already split into lines. */
-function mergeLines(l: string[], r: string[], common: string[]): DiffBlock[] {
-  const c = common.join('\n') === '' ? [] : common;
+function mergeLines(l: Int32Array, r: Int32Array, c: ArrayLike<number>): DiffBlock[] {
   let li = 0;
   let ri = 0;
   let ci = 0;
   const blocks: DiffBlock[] = [];
+  const push = (kind: DiffBlock['kind'], at: number, end: number) => {
+    if (end > at) blocks.push({ kind, at, length: end - at });
+  };
   while (li < l.length || ri < r.length) {
-    const same: string[] = [];
+    const sameAt = li;
     while (li < l.length && ci < c.length && l[li] === c[ci] && ri < r.length && r[ri] === c[ci]) {
-      same.push(l[li]!);
       li++;
       ri++;
       ci++;
     }
     // The crate drops a Same run whose joined text is empty only when splitting by characters.
-    if (same.length > 0) blocks.push({ kind: 'Same', lines: same });
-    const rem: string[] = [];
-    while (li < l.length && !(ci < c.length && l[li] === c[ci])) rem.push(l[li++]!);
-    if (rem.length > 0) blocks.push({ kind: 'Rem', lines: rem });
-    const add: string[] = [];
-    while (ri < r.length && !(ci < c.length && r[ri] === c[ci])) add.push(r[ri++]!);
-    if (add.length > 0) blocks.push({ kind: 'Add', lines: add });
+    push('Same', sameAt, li);
+    const remAt = li;
+    while (li < l.length && !(ci < c.length && l[li] === c[ci])) li++;
+    push('Rem', remAt, li);
+    const addAt = ri;
+    while (ri < r.length && !(ci < c.length && r[ri] === c[ci])) ri++;
+    push('Add', addAt, ri);
   }
   return blocks;
-}
-
-/** `Changeset::new(old, new, "\n")`: the line blocks between two texts. */
-export function diffBlocks(oldText: string, newText: string): DiffBlock[] {
-  const a = splitLines(oldText);
-  const b = splitLines(newText);
-  return mergeLines(oldText === '' ? [] : a, newText === '' ? [] : b, commonLines(a, b));
 }
 
 /**
@@ -180,8 +184,11 @@ export function diffBlocks(oldText: string, newText: string): DiffBlock[] {
  * (not repeating lines already shown after the previous run) and up to 2 after; runs after the first
  * are preceded by an Unchanged "..." separator, even when adjacent. No changes gives [].
  */
-export function buildHunks(blocks: DiffBlock[]): LineDiff[] {
+function buildHunks(blocks: DiffBlock[], old: TextLines, changed: TextLines): LineDiff[] {
   const out: LineDiff[] = [];
+  const show = (modification: LineModification, side: TextLines, from: number, to: number) => {
+    for (let i = from; i < to; i++) out.push({ modification, text: side.line(i) });
+  };
   let shownAfterPrevious = 0;
   let hunks = 0;
   for (let b = 0; b < blocks.length; b++) {
@@ -193,27 +200,39 @@ export function buildHunks(blocks: DiffBlock[]): LineDiff[] {
       if (hunks > 0) out.push({ modification: 'Unchanged', text: '...' });
       hunks++;
       if (previous?.kind === 'Same') {
-        const available = previous.lines.length - (b - 1 === 0 ? 0 : shownAfterPrevious);
+        const available = previous.length - (b - 1 === 0 ? 0 : shownAfterPrevious);
         const take = Math.max(0, Math.min(CONTEXT_BEFORE, available));
-        for (const text of previous.lines.slice(previous.lines.length - take)) {
-          out.push({ modification: 'Unchanged', text });
-        }
+        const end = previous.at + previous.length;
+        show('Unchanged', old, end - take, end);
       }
     }
-    const modification: LineModification = block.kind === 'Rem' ? 'Removed' : 'Added';
-    for (const text of block.lines) out.push({ modification, text });
+    if (block.kind === 'Rem') show('Removed', old, block.at, block.at + block.length);
+    else show('Added', changed, block.at, block.at + block.length);
     const next = blocks[b + 1];
     shownAfterPrevious = 0;
     if (next?.kind === 'Same') {
-      const after = next.lines.slice(0, CONTEXT_AFTER);
-      for (const text of after) out.push({ modification: 'Unchanged', text });
-      shownAfterPrevious = after.length;
+      shownAfterPrevious = Math.min(CONTEXT_AFTER, next.length);
+      show('Unchanged', old, next.at, next.at + shownAfterPrevious);
     }
   }
   return out;
 }
 
-/** The `diff.lines` of oxen-server's text file diff. */
-export function diffText(oldText: string, newText: string): LineDiff[] {
-  return buildHunks(diffBlocks(oldText, newText));
+const NO_LINES = new Int32Array(0);
+
+/** The `diff.lines` of oxen-server's text file diff between two UTF-8 texts (`Changeset::new(old, new, "\n")`). */
+export function diffText(oldText: Uint8Array, newText: Uint8Array): LineDiff[] {
+  const old = TextLines.split(oldText);
+  const changed = TextLines.split(newText);
+  idLines(old, changed);
+  const common = commonLines(old.ids, changed.ids);
+  // Like the crate, merge rebuilds the common side from its joined text, so a common sequence that
+  // joins to "" (none, or one empty line) counts as zero lines; and an empty text has no lines there.
+  const c = common.length === 1 && old.lineLength(common[0]!) === 0 ? NO_LINES : idsAt(old.ids, common);
+  const blocks = mergeLines(
+    oldText.length === 0 ? NO_LINES : old.ids,
+    newText.length === 0 ? NO_LINES : changed.ids,
+    c,
+  );
+  return buildHunks(blocks, old, changed);
 }

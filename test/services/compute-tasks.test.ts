@@ -2,7 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { createComputePool } from '../../src/services/compute/pool.js';
-import { jsonLineBatches, keyedDiffTask, type KeyedOutcome } from '../../src/services/compute/tasks.js';
+import {
+  jsonLineBatches,
+  keyedDiffTask,
+  textDiffTask,
+  type KeyedOutcome,
+} from '../../src/services/compute/tasks.js';
 
 // The keyed compare's rows leave the engine as buffers of JSON lines, written without building an
 // object per row, a megabyte or so each, and moved (not copied) out of a worker thread. Whatever
@@ -57,5 +62,30 @@ describe('the keyed compare task', () => {
     const pair = tables(30_000);
     const outcome = await pool.diffKeyed(source(pair[0]), source(pair[1]), params);
     expect(lines(outcome)).toEqual(expectedLines(pair));
+  });
+});
+
+describe('the text diff task', () => {
+  const bytes = (text: string) => [...Buffer.from(text)];
+  const texts = (diff: ReturnType<typeof textDiffTask>) => diff?.map((line) => line.text);
+
+  it('reads a leading byte order mark as decoding does: not as text', () => {
+    const withMark = Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes('a\nb')]);
+    expect(texts(textDiffTask(withMark, Buffer.from('a\nc')))).toEqual(['a', 'b', 'c']);
+    // Only at the start: elsewhere it is a character of its line.
+    expect(texts(textDiffTask(Buffer.from('a\n\ufeffb'), Buffer.from('a\nb')))).toEqual([
+      'a',
+      '\ufeffb',
+      'b',
+    ]);
+  });
+
+  it('gives no diff when a side is not UTF-8, and reads an absent side as empty', () => {
+    expect(textDiffTask(Uint8Array.from([0x61, 0xff]), Buffer.from('a'))).toBeNull();
+    expect(textDiffTask(Buffer.from('a'), Uint8Array.from([0xc3]))).toBeNull();
+    expect(textDiffTask(null, Buffer.from('x\n'))).toEqual([
+      { modification: 'Added', text: 'x' },
+      { modification: 'Added', text: '' },
+    ]);
   });
 });

@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { idLines, TextLines } from '../../src/engine/line-ids.js';
+
+/** Line ids the plain way: a's lines numbered as first seen, b's by a's number or -1. */
+function plainIds(before: string, after: string): [number[], number[]] {
+  const firstSeen = [...new Set(before.split('\n'))];
+  return [before, after].map((text) => text.split('\n').map((line) => firstSeen.indexOf(line))) as [
+    number[],
+    number[],
+  ];
+}
+
+function ids(before: string, after: string): { how: string; a: number[]; b: number[] } {
+  const a = TextLines.split(Buffer.from(before));
+  const b = TextLines.split(Buffer.from(after));
+  const how = idLines(a, b);
+  return { how, a: [...a.ids], b: [...b.ids] };
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** FNV-1a from a state, over ASCII text. */
+function fnv(from: number, text: string): number {
+  let hash = from;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return hash;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
+/** The n-th four-letter piece. */
+const piece = (n: number) => [0, 6, 12, 18].map((shift) => ALPHABET[(n >> shift) & 63]).join('');
+
+/**
+ * 2^rounds distinct lines with one FNV-1a hash. FNV has no length step, so two pieces with the same
+ * hash from one state keep it whatever follows: a colliding pair per round, found by trying pieces
+ * in order, doubles the lines.
+ */
+function collidingLines(rounds: number): string[] {
+  let lines = [''];
+  let state = FNV_OFFSET;
+  for (let round = 0; round < rounds; round++) {
+    const seen = new Map<number, number>();
+    for (let n = 0; ; n++) {
+      let hash = state;
+      for (let shift = 0; shift < 24; shift += 6) {
+        hash = Math.imul(hash ^ ALPHABET.charCodeAt((n >> shift) & 63), FNV_PRIME);
+      }
+      const other = seen.get(hash);
+      if (other !== undefined) {
+        lines = lines.flatMap((line) => [line + piece(other), line + piece(n)]);
+        state = hash;
+        break;
+      }
+      seen.set(hash, n);
+    }
+  }
+  return lines;
+}
+
+describe('TextLines.split', () => {
+  it.each<[string, string[]]>([
+    ['', ['']],
+    ['a', ['a']],
+    ['a\nb\n', ['a', 'b', '']],
+    ['\n\n', ['', '', '']],
+    ['é\r\nü', ['é\r', 'ü']],
+  ])('splits %j like str::split("\\n")', (text, expected) => {
+    const lines = TextLines.split(Buffer.from(text));
+    expect(Array.from({ length: lines.count }, (_, i) => lines.line(i))).toEqual(expected);
+  });
+});
+
+describe('idLines', () => {
+  it('gives equal lines equal ids, and b lines that a lacks -1', () => {
+    const line = fc.constantFrom('a', 'b', '', 'é', 'a\r', 'long line '.repeat(5));
+    const text = fc.array(line, { maxLength: 40 }).map((lines) => lines.join('\n'));
+    fc.assert(
+      fc.property(text, text, (before, after) => {
+        const [a, b] = plainIds(before, after);
+        expect(ids(before, after)).toEqual({ how: 'table', a, b });
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 25) * 20, seed: Number(process.env.FUZZ_SEED ?? 20261121) },
+    );
+  });
+
+  it('falls back to a Map, with the same ids, when lines are made to collide', () => {
+    // 64 lines whose every probe compares bytes: past the table's budget of 8 steps a line and byte.
+    const lines = collidingLines(6);
+    expect(new Set(lines.map((line) => fnv(FNV_OFFSET, line))).size).toBe(1);
+    expect(new Set(lines).size).toBe(64);
+    const before = lines.join('\n');
+    const after = [...lines.slice(0, 32).reverse(), 'new'].join('\n');
+    const [a, b] = plainIds(before, after);
+    expect(ids(before, after)).toEqual({ how: 'map', a, b });
+  });
+
+  it('keeps the table when only a few lines collide', () => {
+    const lines = collidingLines(2);
+    const before = [...lines, ...lines].join('\n');
+    const [a, b] = plainIds(before, lines.join('\n'));
+    expect(ids(before, lines.join('\n'))).toEqual({ how: 'table', a, b });
+  });
+});
