@@ -1,13 +1,13 @@
 // GET answers of the Oxen API depend only on the stored repositories and compares, and those change
 // only through a request that is not a GET (the admin API, compare writes) or a fixture reload. So an
-// answer is kept by URL until the next such change and sent again as the very same string: nothing is
-// recomputed or re-serialized, and response validation (which remembers the strings it has checked)
-// costs nothing either.
+// answer is kept by URL until the next such change and sent again as the very same bytes: nothing is
+// recomputed, re-serialized or even encoded again, and response validation (which remembers the
+// answers it has checked) costs nothing either.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export class ResponseCache {
   private generation = 0;
-  private readonly entries = new Map<string, string>();
+  private readonly entries = new Map<string, Buffer>();
 
   constructor(
     private readonly maxEntries = 512,
@@ -26,7 +26,7 @@ export class ResponseCache {
     return this.generation;
   }
 
-  get(url: string): string | undefined {
+  get(url: string): Buffer | undefined {
     return this.entries.get(url);
   }
 
@@ -34,7 +34,7 @@ export class ResponseCache {
   set(url: string, generation: number, payload: string): void {
     if (generation !== this.generation || payload.length > this.maxLength) return;
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(url, payload);
+    this.entries.set(url, Buffer.from(payload));
   }
 }
 

@@ -6,31 +6,46 @@ import type { Spec } from '../spec/openapi.js';
 
 export type ValidationMode = 'off' | 'warn' | 'strict';
 
-const operations = new WeakMap<object, { spec: Spec; operationId: string }>();
+/** The operation a request was routed to, kept on the raw request (a WeakMap costs the GC per request). */
+const OPERATION = Symbol('diffmock operation');
+type Marked = FastifyRequest['raw'] & { [OPERATION]?: { spec: Spec; operationId: string } };
 
 /** Called by a handler first thing, so that even its error answers are checked. */
 export function markOperation(req: FastifyRequest, spec: Spec, operationId: string): void {
-  operations.set(req.raw, { spec, operationId });
+  (req.raw as Marked)[OPERATION] = { spec, operationId };
 }
 
 /**
- * The verdicts on recent answers, by the answer's text: a cached answer (response-cache.ts) is the
- * same string every time, so it is parsed and validated once.
+ * The verdicts on recent answers, by the answer's text: an answer computed again is often the same
+ * text, so it is parsed and validated once.
  */
-const verdicts = new Map<string, { on: string; violation: string | null }>();
+const verdicts = new Map<string, Verdict>();
 const MAX_VERDICTS = 256;
 /** Longer answers (the response cache keeps none either) are not remembered: they would pin memory. */
 const MAX_REMEMBERED_LENGTH = 1 << 20;
+/** The verdicts on cached answers (response-cache.ts), which are sent as the very same bytes each time. */
+const cachedVerdicts = new WeakMap<Buffer, Verdict>();
+
+interface Verdict {
+  /** The operation and status it was given for. */
+  on: string;
+  violation: string | null;
+}
 
 function violationOf(req: FastifyRequest, reply: FastifyReply, payload: unknown): string | null {
-  const mark = operations.get(req.raw);
-  if (!mark || typeof payload !== 'string') return null;
+  const mark = (req.raw as Marked)[OPERATION];
+  if (!mark || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return null;
   if (!/json/.test(String(reply.getHeader('content-type') ?? ''))) return null;
   const on = `${mark.operationId} ${reply.statusCode}`;
-  if (payload.length > MAX_REMEMBERED_LENGTH) return judge(mark, reply.statusCode, payload);
-  const known = verdicts.get(payload);
+  if (typeof payload === 'string' && payload.length > MAX_REMEMBERED_LENGTH)
+    return judge(mark, reply.statusCode, payload);
+  const known = typeof payload === 'string' ? verdicts.get(payload) : cachedVerdicts.get(payload);
   if (known?.on === on) return known.violation;
-  const violation = judge(mark, reply.statusCode, payload);
+  const violation = judge(mark, reply.statusCode, payload.toString());
+  if (typeof payload !== 'string') {
+    cachedVerdicts.set(payload, { on, violation });
+    return violation;
+  }
   if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
   verdicts.set(payload, { on, violation });
   return violation;

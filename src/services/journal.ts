@@ -22,21 +22,31 @@ export interface JournalFilter {
 export const JOURNAL_LIMIT = 1000;
 
 export class RequestJournal {
+  /** A ring: once full, each new entry takes the place of the oldest. */
   private entries: JournalEntry[] = [];
   private next = 1;
+  /** The id of the first entry since the last clear, which sits at index 0. */
+  private first = 1;
 
   record(entry: Omit<JournalEntry, 'id'>): void {
-    this.entries.push({ id: this.next++, ...entry });
-    if (this.entries.length > JOURNAL_LIMIT) this.entries.splice(0, this.entries.length - JOURNAL_LIMIT);
+    const id = this.next++;
+    const { method, path, query, status, duration_ms, at } = entry;
+    this.entries[(id - this.first) % JOURNAL_LIMIT] = { id, method, path, query, status, duration_ms, at };
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
     const method = filter.method?.toUpperCase();
     const path = filter.path ? picomatch(filter.path, { dot: true }) : undefined;
-    return this.entries.filter((e) => (!method || e.method === method) && (!path || path(e.path)));
+    const oldest = (this.next - this.first) % JOURNAL_LIMIT;
+    const inOrder =
+      this.entries.length < JOURNAL_LIMIT
+        ? this.entries
+        : [...this.entries.slice(oldest), ...this.entries.slice(0, oldest)];
+    return inOrder.filter((e) => (!method || e.method === method) && (!path || path(e.path)));
   }
 
   clear(): void {
     this.entries = [];
+    this.first = this.next;
   }
 }
