@@ -64,11 +64,14 @@ export function convert(value: string, dtype: Dtype): Cell {
   if (value === '') return null;
   switch (dtype) {
     case 'i64':
-      return fitsI64(value) ? Number(value) : null;
+      return shortInteger(value) ?? (fitsI64(value) ? Number(value) : null);
     case 'f64': {
+      const integer = shortInteger(value);
+      if (integer !== undefined) return integer;
       if (!FLOAT.test(value) && !INTEGER.test(value)) return null;
-      const lower = value.toLowerCase();
-      if (lower.endsWith('inf')) return lower.startsWith('-') ? -Infinity : Infinity;
+      const last = value.charCodeAt(value.length - 1) | 0x20;
+      // "inf" and "-inf", in any case: Number() reads only "Infinity".
+      if (last === 0x66) return value.charCodeAt(0) === 0x2d ? -Infinity : Infinity;
       return Number(value);
     }
     case 'bool':
@@ -76,6 +79,23 @@ export function convert(value: string, dtype: Dtype): Cell {
     default:
       return value;
   }
+}
+
+/**
+ * The value of an integer of up to 15 digits, with an optional "-" (what INTEGER matches), read
+ * without a regular expression; undefined for any other text, which the slow path then judges.
+ */
+function shortInteger(text: string): number | undefined {
+  const negative = text.charCodeAt(0) === 0x2d;
+  let at = negative ? 1 : 0;
+  if (at === text.length || text.length - at > 15) return undefined;
+  let value = 0;
+  for (; at < text.length; at++) {
+    const digit = text.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
 }
 
 /** Header names as polars' CSV reader makes them unique: the second `a` is `a_duplicated_0`, and so on. */
@@ -135,11 +155,24 @@ export function sniffCsv(text: string, options: CsvOptions): Dialect {
  * of text are converted in place: no second copy of the cells is built.
  */
 export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
-  const cells: string[][] = [];
-  const read = readRows(text, options, Infinity, undefined, (value, column) =>
-    (cells[column] ??= []).push(value),
-  );
+  // Cells are kept as text until the first INFER_ROWS rows have given each column its dtype, then
+  // converted; later cells are converted as they are read, so that their texts die young.
+  const values: Cell[][] = [];
+  let dtypes: Dtype[] | undefined;
+  let rows = 0;
+  const inferAndConvert = () => {
+    dtypes = values.map((column) => {
+      const dtype = inferDtype(column as string[]);
+      for (let r = 0; r < column.length; r++) column[r] = convert(column[r] as string, dtype);
+      return dtype;
+    });
+  };
+  const read = readRows(text, options, Infinity, undefined, (value, column) => {
+    if (column === 0 && ++rows > INFER_ROWS && !dtypes) inferAndConvert();
+    (values[column] ??= []).push(dtypes ? convert(value, dtypes[column]!) : value);
+  });
   if (!read.ok) return read;
+  if (!dtypes) inferAndConvert();
   const { header, height } = read;
   if (options.refuseDuplicateNames) {
     const seen = new Set<string>();
@@ -149,12 +182,11 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
       seen.add(name);
     }
   }
-  const columns: Column[] = uniqueNames(header).map((name, c) => {
-    const values: Cell[] = cells[c] ?? [];
-    const dtype = inferDtype(values as string[]);
-    for (let r = 0; r < values.length; r++) values[r] = convert(values[r] as string, dtype);
-    return { name, dtype, values };
-  });
+  const columns: Column[] = uniqueNames(header).map((name, c) => ({
+    name,
+    dtype: dtypes![c] ?? 'str',
+    values: values[c] ?? [],
+  }));
   return { ok: true, frame: { columns, height } };
 }
 

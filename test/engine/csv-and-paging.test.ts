@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../../src/engine/csv.js';
+import { INFER_ROWS, readCsv } from '../../src/engine/csv.js';
 import { schemaOf } from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
 import { paginateEntries, paginateFrame } from '../../src/engine/paginate.js';
@@ -32,6 +32,42 @@ describe('readCsv dtype inference (polars-style)', () => {
       'a_duplicated_0',
       'b',
       'a_duplicated_1',
+    ]);
+  });
+
+  it('infers from the first 10,000 rows only; a later cell that does not fit is null', () => {
+    // The 10,000th row makes column a a float column; the 10,001st is read with the dtypes made.
+    const head = Array.from({ length: INFER_ROWS - 1 }, (_, i) => `${i},,${i % 2 === 0}`);
+    const res = readCsv(['a,b,c', ...head, '2.5,,true', 'x,x,true', '-7,,maybe', ''].join('\n'));
+    expect(res.ok).toBe(true);
+    if (!res.ok) return;
+    expect(res.frame.columns.map((c) => c.dtype)).toEqual(['f64', 'str', 'bool']);
+    expect(res.frame.columns.map((c) => c.values.slice(INFER_ROWS - 1))).toEqual([
+      [2.5, null, -7],
+      [null, 'x', null],
+      [true, true, null],
+    ]);
+  });
+
+  it('reads numbers as polars does, whatever their length or spelling', () => {
+    const floats = readCsv('f\ninf\n-INF\n+Inf\nNaN\n1e3\n-0\n7\n');
+    expect(floats.ok && floats.frame.columns[0]!.dtype).toBe('f64');
+    expect(floats.ok && floats.frame.columns[0]!.values).toEqual([
+      Infinity,
+      -Infinity,
+      Infinity,
+      NaN,
+      1000,
+      -0,
+      7,
+    ]);
+    const ints = readCsv('i\n-0\n007\n9223372036854775807\n-9223372036854775808\n1234567890123456\n');
+    expect(ints.ok && ints.frame.columns[0]!.values).toEqual([
+      -0,
+      7,
+      Number('9223372036854775807'),
+      Number('-9223372036854775808'),
+      1234567890123456,
     ]);
   });
 
