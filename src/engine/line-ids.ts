@@ -5,9 +5,12 @@
 /** One text's lines: line i is `bytes[starts[i], starts[i + 1] - 1)`, the excluded byte being its "\n". */
 export class TextLines {
   private readonly text: Buffer;
+  /** How many lines `line` has decoded one by one, and the whole text's lines once it has split it. */
+  private decodes = 0;
+  private decoded: string[] | undefined;
 
   constructor(
-    bytes: Uint8Array,
+    readonly bytes: Uint8Array,
     /** How many lines; an empty text has one, empty. */
     readonly count: number,
     /** count + 1 entries; the last is bytes.length + 1, as if the text ended with a newline. */
@@ -22,35 +25,38 @@ export class TextLines {
 
   /** Splits UTF-8 (or any ASCII-compatible) bytes into lines, hashing each. */
   static split(bytes: Uint8Array): TextLines {
-    const count = countLines(bytes);
-    const starts = new Int32Array(count + 1);
-    const hashes = new Int32Array(count);
-    hashLines(bytes, starts, hashes);
-    return new TextLines(bytes, count, starts, hashes, new Int32Array(count));
+    // Room for lines of 32 bytes on average, made larger between passes if the lines are shorter.
+    let starts: Int32Array = new Int32Array((bytes.length >> 5) + 16);
+    let hashes: Int32Array = new Int32Array(starts.length);
+    let count = hashLines(bytes, starts, hashes, 0);
+    while (count < 0) {
+      starts = grown(starts);
+      hashes = grown(hashes);
+      count = hashLines(bytes, starts, hashes, -count);
+    }
+    return new TextLines(bytes, count, starts.subarray(0, count + 1), hashes, new Int32Array(count));
   }
 
   lineLength(i: number): number {
     return this.starts[i + 1]! - 1 - this.starts[i]!;
   }
 
-  /** Line i as text. */
+  /**
+   * Line i as text. A diff that shows a few lines decodes just those; one that shows many (an eighth
+   * of the text or more) decodes the whole text once, and splits it: one native call per line would
+   * cost more.
+   */
   line(i: number): string {
-    return this.text.toString('utf8', this.starts[i], this.starts[i + 1]! - 1);
+    if (this.decoded) return this.decoded[i]!;
+    if (++this.decodes <= this.count >> 3)
+      return this.text.toString('utf8', this.starts[i], this.starts[i + 1]! - 1);
+    this.decoded = this.text.toString('utf8').split('\n');
+    return this.decoded[i]!;
   }
 
   /** Line i with each byte as one character: equal keys are equal lines, and no decoding is done. */
   key(i: number): string {
     return this.text.toString('latin1', this.starts[i], this.starts[i + 1]! - 1);
-  }
-
-  /** Whether line i here has the same bytes as line j of `other`. */
-  sameLine(i: number, other: TextLines, j: number): boolean {
-    const length = this.lineLength(i);
-    if (length !== other.lineLength(j)) return false;
-    const from = this.starts[i]!;
-    const otherFrom = other.starts[j]!;
-    for (let k = 0; k < length; k++) if (this.text[from + k] !== other.text[otherFrom + k]) return false;
-    return true;
   }
 }
 
@@ -58,31 +64,37 @@ const NEWLINE = 0x0a;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-// Each pass over the bytes is a function of its own: V8 optimizes a long loop while it runs, and the
-// code after it, not yet run, would throw that optimized code away again.
-
-function countLines(bytes: Uint8Array): number {
-  let count = 1;
-  for (let at = 0; at < bytes.length; at++) if (bytes[at] === NEWLINE) count++;
-  return count;
-}
-
-/** Fills in each line's start and FNV-1a hash. */
-function hashLines(bytes: Uint8Array, starts: Int32Array, hashes: Int32Array): void {
-  let line = 0;
+/**
+ * Fills in the start and FNV-1a hash of each line from line `from` on (which starts at
+ * `starts[from]`), and returns how many lines the text has; or, when the arrays are full first,
+ * minus how many lines they hold, to be called again once they are larger. Growing them is left to
+ * the caller: V8 optimizes this loop while it runs, and a branch it has not yet taken would throw
+ * that optimized code away.
+ */
+function hashLines(bytes: Uint8Array, starts: Int32Array, hashes: Int32Array, from: number): number {
+  const full = starts.length - 1;
+  let line = from;
   let hash = FNV_OFFSET;
-  for (let at = 0; at < bytes.length; at++) {
+  for (let at = starts[from]!; at < bytes.length; at++) {
     const byte = bytes[at]!;
     if (byte === NEWLINE) {
       hashes[line] = hash;
       starts[++line] = at + 1;
       hash = FNV_OFFSET;
+      if (line === full) return -line;
     } else {
       hash = Math.imul(hash ^ byte, FNV_PRIME);
     }
   }
   hashes[line] = hash;
   starts[line + 1] = bytes.length + 1;
+  return line + 1;
+}
+
+function grown(array: Int32Array): Int32Array {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }
 
 /**
@@ -101,77 +113,59 @@ export function idLines(a: TextLines, b: TextLines): 'table' | 'map' {
 }
 
 function idLinesByHash(a: TextLines, b: TextLines): boolean {
-  const table = new LineTable(a, 8 * (a.count + b.count + a.starts[a.count]! + b.starts[b.count]!));
-  return table.claimAll() && table.findAll(b);
+  let capacity = 16;
+  while (capacity < a.count * 2) capacity *= 2;
+  // A slot holds 1 + the index in `a` of the first line with its content, or 0 when empty.
+  const slots = new Int32Array(capacity);
+  // Probes and compared bytes, at most.
+  const budget = 8 * (a.count + b.count + a.starts[a.count]! + b.starts[b.count]!);
+  const left = idSide(a, a, slots, budget);
+  return left >= 0 && idSide(b, a, slots, left) >= 0;
 }
 
-const OVER_BUDGET = -2;
-
-/** Open addressing over the lines of `a`, by hash, with linear probing. */
-class LineTable {
-  /** 1 + the index in `a` of the first line with a slot's content, or 0 for an empty slot. */
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-  private nextId = 0;
-
-  constructor(
-    private readonly a: TextLines,
-    /** Probes and compared bytes left before giving up. */
-    private budget: number,
-  ) {
-    let capacity = 16;
-    while (capacity < a.count * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity);
-    this.mask = capacity - 1;
-  }
-
-  /** Gives each line of `a` its id; false past the budget. */
-  claimAll(): boolean {
-    const ids = this.a.ids;
-    for (let i = 0; i < ids.length; i++) if ((ids[i] = this.claim(i)) === OVER_BUDGET) return false;
-    return true;
-  }
-
-  /** Gives each line of `side` the id of its equal in `a`, or -1; false past the budget. */
-  findAll(side: TextLines): boolean {
-    const ids = side.ids;
-    for (let j = 0; j < ids.length; j++) if ((ids[j] = this.find(side, j)) === OVER_BUDGET) return false;
-    return true;
-  }
-
-  /** Line i of `a`'s id: its equal's, or a new one; OVER_BUDGET past the budget. */
-  claim(i: number): number {
-    const { a, slots, mask } = this;
-    const hash = a.hashes[i]!;
-    for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
+/**
+ * Gives each line of `side` an id through `slots`, the table of `a`'s lines: a line of `a` gets its
+ * equal's id or the next new one; a line of another side, its equal's in `a` or -1. Returns the
+ * budget left, negative once it has run out. All the work is in this one loop, probing and comparing
+ * inline: V8 optimizes a loop that runs long soon, a function called once per line only much later.
+ */
+function idSide(side: TextLines, a: TextLines, slots: Int32Array, budget: number): number {
+  const claim = side === a;
+  const mask = slots.length - 1;
+  const { bytes, starts, hashes, ids } = side;
+  let nextId = 0;
+  for (let i = 0; i < side.count; i++) {
+    const hash = hashes[i]!;
+    const from = starts[i]!;
+    const length = starts[i + 1]! - 1 - from;
+    // murmur3's finalizer: FNV-1a's low bits alone would spread similar lines poorly over the table.
+    let mixed = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    mixed = Math.imul(mixed ^ (mixed >>> 13), 0xc2b2ae35);
+    let id = -1;
+    for (let slot = (mixed ^ (mixed >>> 16)) & mask; ; slot = (slot + 1) & mask) {
       const held = slots[slot]! - 1;
       if (held < 0) {
-        slots[slot] = i + 1;
-        return this.nextId++;
+        if (claim) {
+          slots[slot] = i + 1;
+          id = nextId++;
+        }
+        break;
       }
-      if (this.matches(a, i, hash, held)) return a.ids[held]!;
-      if (this.budget < 0) return OVER_BUDGET;
+      if (--budget < 0) return budget;
+      if (a.hashes[held] !== hash) continue;
+      const heldFrom = a.starts[held]!;
+      if (a.starts[held + 1]! - 1 - heldFrom !== length) continue;
+      budget -= length;
+      let same = 0;
+      while (same < length && bytes[from + same] === a.bytes[heldFrom + same]) same++;
+      if (same === length) {
+        id = a.ids[held]!;
+        break;
+      }
     }
+    ids[i] = id;
   }
-
-  /** The id of the line of `a` equal to line j of `side`, or -1; OVER_BUDGET past the budget. */
-  find(side: TextLines, j: number): number {
-    const { a, slots, mask } = this;
-    const hash = side.hashes[j]!;
-    for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
-      const held = slots[slot]! - 1;
-      if (held < 0) return -1;
-      if (this.matches(side, j, hash, held)) return a.ids[held]!;
-      if (this.budget < 0) return OVER_BUDGET;
-    }
-  }
-
-  private matches(side: TextLines, j: number, hash: number, held: number): boolean {
-    this.budget--;
-    if (this.a.hashes[held] !== hash) return false;
-    this.budget -= side.lineLength(j);
-    return side.sameLine(j, this.a, held);
-  }
+  return budget;
 }
 
 function idLinesByMap(a: TextLines, b: TextLines): void {
@@ -183,13 +177,4 @@ function idLinesByMap(a: TextLines, b: TextLines): void {
     a.ids[i] = id;
   }
   for (let j = 0; j < b.count; j++) b.ids[j] = ids.get(b.key(j)) ?? -1;
-}
-
-/** murmur3's finalizer: FNV-1a's low bits alone spread similar lines poorly over the table. */
-function mix(hash: number): number {
-  let h = hash ^ (hash >>> 16);
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }

@@ -69,6 +69,16 @@ describe('TextLines.split', () => {
     const lines = TextLines.split(Buffer.from(text));
     expect(Array.from({ length: lines.count }, (_, i) => lines.line(i))).toEqual(expected);
   });
+
+  it('gives the same lines whether it decodes them one by one or the whole text at once', () => {
+    const text = Array.from({ length: 100 }, (_, i) => (i % 7 === 0 ? '' : `ligne ${i} é`)).join('\n');
+    const lines = TextLines.split(Buffer.from(text));
+    // An eighth of the lines are decoded one by one, the rest from the whole text.
+    const read = [5, 50, 99, 0, ...Array.from({ length: 100 }, (_, i) => i)].map((i) => lines.line(i));
+    expect(read).toEqual(
+      [5, 50, 99, 0, ...Array.from({ length: 100 }, (_, i) => i)].map((i) => text.split('\n')[i]),
+    );
+  });
 });
 
 describe('idLines', () => {
