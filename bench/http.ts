@@ -164,7 +164,7 @@ try {
   ]);
   rows.push([
     'diffmock vs Prism, entries with validation on',
-    `${(entries.rps / run.rps).toFixed(1)}x the throughput, p99 ${((100 * entries.p99) / Math.max(run.p99, 1)).toFixed(0)}% of Prism's`,
+    `${(entries.rps / run.rps).toFixed(1)}x the throughput, p99 ${((100 * entries.p99) / Math.max(run.p99, 1)).toFixed(1)}% of Prism's`,
   ]);
   rows.push([
     'start (spawn to listening) / server rss',

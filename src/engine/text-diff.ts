@@ -2,7 +2,6 @@
 // `difference` crate 2.0.0 (`lcs` + `merge`), then Oxen's context hunks. The pairing of removed and
 // added lines follows that crate's dynamic-programming table and greedy merge, so this file ports both.
 import { diff as myersDiff } from 'fast-myers-diff';
-
 import { idLines, TextLines } from './line-ids.js';
 
 export type LineModification = 'Added' | 'Removed' | 'Unchanged';
