@@ -12,11 +12,15 @@ const SUITES: Array<[string, string]> = [
 
 const rows: Array<[string, string, string]> = [];
 for (const [suite, script] of SUITES) {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 24,
-  });
+  const out = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', new URL(script, import.meta.url).pathname],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    },
+  );
   if (out.status !== 0) throw new Error(`bench/${script} failed (${out.status})`);
   // The script's own table: its rows after the header and the separator.
   for (const line of out.stdout

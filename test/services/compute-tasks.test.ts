@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { createComputePool } from '../../src/services/compute/pool.js';
+import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
+import { runDatadiffProcess } from '../../src/services/compute/job-process.js';
 import {
   jsonLineBatches,
   keyedDiffTask,
@@ -88,4 +90,42 @@ describe('the text diff task', () => {
       { modification: 'Added', text: '' },
     ]);
   });
+});
+
+describe('the data diff child process', () => {
+  // A table as storage keeps it: JSON text of its columns and rows, in UTF-8.
+  const table = (name: string, rows: number, changed: number) => ({
+    name,
+    data: Buffer.from(
+      JSON.stringify({
+        columns: [
+          { name: 'id', dtype: 'i64' },
+          { name: 'note', dtype: 'str' },
+        ],
+        rows: Array.from({ length: rows }, (_, i) => [i, `row ${i} é ${i % changed === 0 ? 'x' : ''}`]),
+      }),
+    ),
+  });
+
+  it('gets tables of several pieces each, and answers what the task gives inline', async () => {
+    // Over twice 4 MiB (a piece) each, beside a small table and one without rows.
+    const big = table('DB.S.BIG', 400_000, 7);
+    const task: DatadiffTask = {
+      a: {
+        tables: [table('DB.S.SMALL', 3, 1), big],
+        read: { kind: 'table', path: ['DB', 'S', 'BIG'] },
+        filter: null,
+      },
+      b: {
+        tables: [table('DB.S.BIG', 400_000, 5), table('DB.S.NONE', 0, 1)],
+        read: { kind: 'table', path: ['DB', 'S', 'BIG'] },
+        filter: 'id % 3 = 0',
+      },
+      options: { pkColumns: ['id'] },
+    };
+    expect(big.data.byteLength).toBeGreaterThan(2 * 4 * 1024 * 1024);
+    const inline = datadiffTask(task);
+    expect(inline.ok).toBe(true);
+    expect(await runDatadiffProcess(task, new AbortController().signal)).toEqual(inline);
+  }, 30_000);
 });

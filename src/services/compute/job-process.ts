@@ -2,10 +2,22 @@
 // SQLite's native code, which neither a worker thread's terminate() nor anything in better-sqlite3
 // can interrupt; a process can always be killed, so the time limit and cancel really stop the work.
 import { fork, type ChildProcess } from 'node:child_process';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DatadiffOutcome } from '../../engine/datadiff.js';
-import type { DatadiffTask } from './datadiff-task.js';
+import type { DatadiffTask, DatasetSpec } from './datadiff-task.js';
 
 export type ChildReply = { ok: true; outcome: DatadiffOutcome } | { ok: false; message: string };
+
+/**
+ * What the child is sent: the task with each table's byte length in place of its bytes, then the
+ * bytes of every table in order, in pieces. Serializing a message holds the event loop, and a data
+ * source's tables can be large: a piece at a time, with a turn between, keeps each hold short.
+ */
+export type ChildMessage = { kind: 'task'; task: TaskOutline } | { kind: 'piece'; bytes: Uint8Array };
+export type TaskOutline = Omit<DatadiffTask, 'a' | 'b'> & { a: SpecOutline; b: SpecOutline };
+type SpecOutline = Omit<DatasetSpec, 'tables'> & { tables: Array<{ name: string; length: number }> };
+
+const PIECE_BYTES = 4 << 20;
 
 const children = new Set<ChildProcess>();
 
@@ -39,8 +51,27 @@ export function runDatadiffProcess(task: DatadiffTask, signal: AbortSignal): Pro
       settle(() => reject(new Error(`the data diff process ended early (${sig ?? code})`))),
     );
     child.once('error', (error) => settle(() => reject(error)));
-    child.send(task);
+    void sendTask(child, task, () => settled);
   });
+}
+
+async function sendTask(child: ChildProcess, task: DatadiffTask, settled: () => boolean): Promise<void> {
+  const outline = (spec: DatasetSpec): SpecOutline => ({
+    ...spec,
+    tables: spec.tables.map(({ name, data }) => ({ name, length: data.byteLength })),
+  });
+  const send = (message: ChildMessage) => {
+    // Once the job has ended (its process killed), nothing more is sent.
+    if (!settled() && child.connected) child.send(message);
+  };
+  send({ kind: 'task', task: { ...task, a: outline(task.a), b: outline(task.b) } });
+  for (const { data } of [...task.a.tables, ...task.b.tables]) {
+    for (let at = 0; at < data.byteLength; at += PIECE_BYTES) {
+      await nextTurn();
+      // A copy (a Buffer's slice is a view, and a view is sent with all of the memory it looks into).
+      send({ kind: 'piece', bytes: new Uint8Array(data.subarray(at, at + PIECE_BYTES)) });
+    }
+  }
 }
 
 /** How many data diff processes have not exited yet. */
