@@ -37,6 +37,11 @@ async function main(): Promise<void> {
     ],
     ['list, sort by stats.match_ratio desc', 'order_by=stats.match_ratio&sort_order=desc'],
     ['list, table1=DB.S.T7, sort by created_at', 'table1=DB.S.T7&order_by=created_at'],
+    [
+      'list, status=done & data_source1_id=2, sort by created_at',
+      'status=done&data_source1_id=2&order_by=created_at',
+    ],
+    ['list, result=different & table1=DB.S.T7', 'result=different&table1=DB.S.T7'],
   ];
   for (const [label, query] of queries) {
     const runs = 20;
