@@ -34,7 +34,13 @@ export class TextLines {
       hashes = grown(hashes);
       count = hashLines(bytes, starts, hashes, -count);
     }
-    return new TextLines(bytes, count, starts.subarray(0, count + 1), hashes, new Int32Array(count));
+    return new TextLines(
+      bytes,
+      count,
+      starts.subarray(0, count + 1),
+      hashes.subarray(0, count),
+      new Int32Array(count),
+    );
   }
 
   lineLength(i: number): number {
