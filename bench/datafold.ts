@@ -43,16 +43,18 @@ async function main(): Promise<void> {
     ],
     ['list, result=different & table1=DB.S.T7', 'result=different&table1=DB.S.T7'],
   ];
+  // The first request counts the matching records; later ones (paging through the same list) find
+  // the count remembered, until a write: both are shown.
   for (const [label, query] of queries) {
     const runs = 20;
-    let count = 0;
+    const list = async () => (await inject('GET', `/api/v1/datadiffs?${query}`)).count as number;
+    const [count, firstMs] = await time(list);
     const [, ms] = await time(async () => {
-      for (let i = 0; i < runs; i++)
-        count = (await inject('GET', `/api/v1/datadiffs?${query}`)).count as number;
+      for (let i = 1; i < runs; i++) await list();
     });
     rows.push([
-      `${label} (${count.toLocaleString()} match, mean of ${runs})`,
-      `${(ms / runs).toFixed(1)} ms`,
+      `${label} (${count.toLocaleString()} match)`,
+      `first ${firstMs.toFixed(1)} ms, then ${(ms / (runs - 1)).toFixed(1)} ms (mean of ${runs - 1})`,
     ]);
   }
 

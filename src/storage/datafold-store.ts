@@ -39,6 +39,9 @@ export interface ListQuery {
 /** From this many rows skipped, a page is read through its ids (see listDatadiffs). */
 const DEEP_PAGE = 1_000;
 
+/** How many list counts are remembered at most. */
+const MAX_COUNTS = 128;
+
 export class DatafoldStore {
   private readonly s;
 
@@ -63,8 +66,17 @@ export class DatafoldStore {
       unfinished: p(
         `SELECT id FROM df_datadiffs WHERE ${columnOf('status')} IN ('waiting', 'processing') ORDER BY id`,
       ).pluck(),
+      // Rows changed through this connection since it opened: any write at all changes it.
+      changes: p('SELECT total_changes()').pluck(),
     };
   }
+
+  /**
+   * List counts by query, each with the number of changes it was counted at. Paging through a list
+   * counts the same rows for every page, and a count on two filters can read tens of thousands of
+   * rows (SQLite takes one index per query); it is counted again only once anything was written.
+   */
+  private readonly counts = new Map<string, { changes: number; count: number }>();
 
   /** Creates or replaces a data source and all its tables, in one transaction. */
   replaceSource(source: SourceRow, tables: StoredTable[]): void {
@@ -163,6 +175,17 @@ export class DatafoldStore {
     return this.s.unfinished.all() as number[];
   }
 
+  private countOf(sql: string, params: unknown[]): number {
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    const changes = this.s.changes.get() as number;
+    const known = this.counts.get(key);
+    if (known?.changes === changes) return known.count;
+    const count = this.db.prepare(sql).pluck().get(...params) as number;
+    if (this.counts.size >= MAX_COUNTS) this.counts.clear();
+    this.counts.set(key, { changes, count });
+    return count;
+  }
+
   /** One page of records matching `q`, and how many match in all. */
   listDatadiffs(q: ListQuery): { count: number; records: Json[] } {
     const params: unknown[] = [];
@@ -200,10 +223,7 @@ export class DatafoldStore {
     const dir = q.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
     const order =
       q.orderBy === 'id' ? `id ${dir}` : `${columnOf(q.orderBy)} ${dir}, id ${q.descending ? 'DESC' : 'ASC'}`;
-    const count = this.db
-      .prepare(`SELECT count(*) FROM df_datadiffs ${where}`)
-      .pluck()
-      .get(...params) as number;
+    const count = this.countOf(`SELECT count(*) FROM df_datadiffs ${where}`, params);
     const page = `${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     if (q.offset < DEEP_PAGE && clauses.length === 0) {
       const records = this.db

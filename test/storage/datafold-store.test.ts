@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DatafoldStore, type ListQuery } from '../../src/storage/datafold-store.js';
+import { openDatabase } from '../../src/storage/db.js';
+
+const record = (id: number, status: string, source: number) => ({
+  id,
+  status,
+  data_source1_id: source,
+  data_source2_id: 2,
+  created_at: `2025-01-0${1 + (id % 9)}T00:00:00Z`,
+});
+
+const doneFromSource2: ListQuery = {
+  where: [
+    { field: 'status', anyOf: [{ op: 'eq', value: 'done' }] },
+    { field: 'data_source1_id', anyOf: [{ op: 'eq', value: 2 }] },
+  ],
+  orderBy: 'created_at',
+  descending: false,
+  offset: 0,
+  limit: 2,
+};
+
+describe('list counts', () => {
+  it('are remembered only until anything is written', () => {
+    const store = new DatafoldStore(openDatabase(':memory:'));
+    // Odd ids from source 2, even ones from source 1, where one has failed.
+    const status = (id: number) => (id === 6 ? 'failed' : 'done');
+    store.insertDatadiffs([1, 2, 3, 4, 5, 6].map((id) => ({ record: record(id, status(id), 1 + (id % 2)) })));
+    const count = () => store.listDatadiffs(doneFromSource2).count;
+    expect([count(), count()]).toEqual([3, 3]);
+    store.insertDatadiff(record(7, 'done', 2));
+    expect(count()).toBe(4);
+    store.updateRecord(7, record(7, 'failed', 2));
+    expect(count()).toBe(3);
+    // Another query's count is its own, and so is the same query's with other values.
+    const fromSource1 = [
+      doneFromSource2.where[0]!,
+      { field: 'data_source1_id', anyOf: [{ op: 'eq' as const, value: 1 }] },
+    ];
+    expect(store.listDatadiffs({ ...doneFromSource2, where: fromSource1 }).count).toBe(2);
+    expect(store.listDatadiffs({ ...doneFromSource2, where: doneFromSource2.where.slice(0, 1) }).count).toBe(
+      5,
+    );
+    store.clear();
+    expect(count()).toBe(0);
+  });
+});
