@@ -180,7 +180,10 @@ export class DatafoldStore {
     const changes = this.s.changes.get() as number;
     const known = this.counts.get(key);
     if (known?.changes === changes) return known.count;
-    const count = this.db.prepare(sql).pluck().get(...params) as number;
+    const count = this.db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
     if (this.counts.size >= MAX_COUNTS) this.counts.clear();
     this.counts.set(key, { changes, count });
     return count;
