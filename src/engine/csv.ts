@@ -38,6 +38,11 @@ export class DtypeGuess {
   add(v: string): void {
     if (v === '' || !(this.int || this.float || this.bool)) return;
     this.sawValue = true;
+    // A short integer fits i64, reads as f64 and is no boolean: the regular expressions are for the rest.
+    if (shortInteger(v) !== undefined) {
+      this.bool = false;
+      return;
+    }
     if (this.int && !fitsI64(v)) this.int = false;
     if (this.float && !this.int && !FLOAT.test(v) && !INTEGER.test(v)) this.float = false;
     if (this.bool && !BOOLEAN.test(v)) this.bool = false;
