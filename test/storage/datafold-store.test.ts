@@ -46,3 +46,69 @@ describe('list counts', () => {
     expect(count()).toBe(0);
   });
 });
+
+describe('list counts on two filters', () => {
+  it('count what both filters pass, given in either order', () => {
+    const store = new DatafoldStore(openDatabase(':memory:'));
+    const statuses = ['done', 'done', 'failed', 'cancelled', 'done', 'waiting', 'done'];
+    const records = Array.from({ length: 400 }, (_, i) => ({
+      ...record(i + 1, statuses[i % statuses.length]!, 1 + (i % 3)),
+      table1: ['DB', 'S', `T${i % 11}`],
+      result: i % 13 === 0 ? null : i % 4 === 0 ? 'identical' : 'different',
+      tags: i % 5 === 0 ? ['nightly'] : [],
+    }));
+    store.insertDatadiffs(records.map((r) => ({ record: r })));
+    type R = (typeof records)[number];
+    const cases: Array<[ListQuery['where'], (r: R) => boolean]> = [
+      [
+        [
+          { field: 'status', anyOf: [{ op: 'eq', value: 'done' }] },
+          { field: 'data_source1_id', anyOf: [{ op: 'eq', value: 2 }] },
+        ],
+        (r) => r.status === 'done' && r.data_source1_id === 2,
+      ],
+      [
+        [
+          { field: 'table1', anyOf: [{ op: 'path', value: 'db.s.t3' }] },
+          {
+            field: 'status',
+            anyOf: [
+              { op: 'eq', value: 'done' },
+              { op: 'eq', value: 'failed' },
+            ],
+          },
+        ],
+        (r) => r.table1[2] === 'T3' && ['done', 'failed'].includes(r.status),
+      ],
+      [
+        [
+          {
+            field: 'result',
+            anyOf: [
+              { op: 'eq', value: null },
+              { op: 'eq', value: 'identical' },
+            ],
+          },
+          { field: 'created_at', anyOf: [{ op: 'range', from: '2025-01-03', to: '2025-01-06' }] },
+        ],
+        (r) =>
+          (r.result === null || r.result === 'identical') &&
+          r.created_at >= '2025-01-03' &&
+          r.created_at < '2025-01-06',
+      ],
+      [
+        [
+          { field: 'tags', anyOf: [{ op: 'element', value: 'nightly' }] },
+          { field: 'data_source1_id', anyOf: [{ op: 'eq', value: 1 }] },
+        ],
+        (r) => r.tags.includes('nightly') && r.data_source1_id === 1,
+      ],
+    ];
+    for (const [where, passes] of cases) {
+      const expected = records.filter(passes).length;
+      expect(expected).toBeGreaterThan(0);
+      expect(store.listDatadiffs({ ...doneFromSource2, where }).count).toBe(expected);
+      expect(store.listDatadiffs({ ...doneFromSource2, where: [...where].reverse() }).count).toBe(expected);
+    }
+  });
+});
