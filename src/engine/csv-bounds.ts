@@ -3,9 +3,9 @@
 // and fields start and end, not their text, so a file is never decoded as a whole. Decoding a field
 // costs several times what slicing a string does, so readers that want every cell decode the text
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
-import { isUtf8 } from 'node:buffer';
 import { QUOTE, quoted, type Dialect } from './csv-scan.js';
 import { csvLayout, INFER_ROWS, sniffCsv, type CsvLayout, type CsvOptions } from './csv.js';
+import { utf8Body } from './utf8.js';
 
 /**
  * "No limit" on rows or fields, as a small integer: V8 compiles the scan loop for the first counts it
@@ -30,9 +30,8 @@ export function readLayout(
   bytes: Uint8Array,
   options: CsvOptions = {},
 ): { ok: true; layout: BytesLayout } | { ok: false; error: string } {
-  if (!isUtf8(bytes)) return { ok: false, error: 'not UTF-8' };
-  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const body = whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? whole.subarray(3) : whole;
+  const body = utf8Body(bytes);
+  if (!body) return { ok: false, error: 'not UTF-8' };
   let sniffed = body.toString('utf8', 0, Math.min(body.length, SNIFF_CHARS));
   if (sniffed.length < SNIFF_CHARS && body.length > SNIFF_CHARS)
     sniffed = body.toString('utf8', 0, Math.min(body.length, 3 * SNIFF_CHARS)).slice(0, SNIFF_CHARS);

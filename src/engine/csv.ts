@@ -156,8 +156,8 @@ export function sniffCsv(text: string, options: CsvOptions): Dialect {
 }
 
 /**
- * Parses CSV/TSV text into a typed frame, or says why polars would refuse it. The per-column arrays
- * of text are converted in place: no second copy of the cells is built.
+ * Parses CSV/TSV text into a typed frame, or says why polars would refuse it. No second copy of the
+ * cells is built: the head's texts are converted in place, the rest as they are read.
  */
 export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
   // Cells are kept as text until the first INFER_ROWS rows have given each column its dtype, then

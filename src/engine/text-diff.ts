@@ -138,9 +138,7 @@ export function commonLines(a: Int32Array, b: Int32Array): Int32Array {
   const headA = a.subarray(0, a.length - suffix);
   const headB = b.subarray(0, b.length - suffix);
   const head =
-    headA.length * headB.length <= EXACT_TABLE_LIMIT
-      ? Int32Array.from(lcsExact(headA, headB))
-      : lcsLinear(headA, headB);
+    headA.length * headB.length <= EXACT_TABLE_LIMIT ? lcsExact(headA, headB) : lcsLinear(headA, headB);
   const common = new Int32Array(head.length + suffix);
   common.set(head);
   for (let x = head.length, i = a.length - suffix; i < a.length; x++, i++) common[x] = i;

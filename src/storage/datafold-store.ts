@@ -98,7 +98,7 @@ export class DatafoldStore {
 
   /**
    * A source's tables, their JSON as UTF-8 bytes: a data diff sends them to its child process, and
-   * bytes cross as one copy where a string would be decoded here and encoded again for the trip.
+   * bytes go as they are where a string would be decoded here and encoded again for the trip.
    */
   tablesOf(sourceId: number): Array<{ name: string; data: Uint8Array }> {
     return this.s.tables.all(sourceId) as Array<{ name: string; data: Uint8Array }>;

@@ -1,6 +1,5 @@
 // The CPU-heavy steps of a compare, as plain functions of plain data, so that they can run in a
 // worker thread (worker.ts) or, for small inputs, on the calling thread with the same result.
-import { isUtf8 } from 'node:buffer';
 import { CsvSide } from '../../engine/keyed-csv.js';
 import {
   compareKeyedSides,
@@ -14,6 +13,7 @@ import type { Cell } from '../../engine/frame.js';
 import { delimitedOptions, readFrame } from '../../engine/read-frame.js';
 import { diffTables, type Paging, type TabularDiffView } from '../../engine/tabular-diff.js';
 import { diffText, type LineDiff } from '../../engine/text-diff.js';
+import { utf8Body } from '../../engine/utf8.js';
 
 /** A tabular file's bytes and the extension that picks its reader. */
 export interface FrameSource {
@@ -40,19 +40,12 @@ const CHUNK_CHARS = 1 << 20;
 
 /** The text diff's lines, or null when either side is not UTF-8 (an absent side is empty). */
 export function textDiffTask(before: Uint8Array | null, after: Uint8Array | null): LineDiff[] | null {
-  const oldText = before ? utf8Text(before) : NO_BYTES;
-  const newText = after ? utf8Text(after) : NO_BYTES;
+  const oldText = before ? utf8Body(before) : NO_BYTES;
+  const newText = after ? utf8Body(after) : NO_BYTES;
   return oldText === null || newText === null ? null : diffText(oldText, newText);
 }
 
 const NO_BYTES = new Uint8Array(0);
-
-/** The bytes of a UTF-8 text without its byte order mark, as decoding drops it; null when not UTF-8. */
-function utf8Text(bytes: Uint8Array): Uint8Array | null {
-  if (!isUtf8(bytes)) return null;
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return bom ? bytes.subarray(3) : bytes;
-}
 
 export function tableDiffTask(
   base: FrameSource | null,
