@@ -3,7 +3,7 @@
 // and fields start and end, not their text, so a file is never decoded as a whole. Decoding a field
 // costs several times what slicing a string does, so readers that want every cell decode the text
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
-import { QUOTE, quoted, type Dialect } from './csv-scan.js';
+import { QUOTE, quoted, SNIFF_CHARS, type Dialect } from './csv-scan.js';
 import { csvLayout, INFER_ROWS, sniffCsv, type CsvLayout, type CsvOptions } from './csv.js';
 import { utf8Body } from './utf8.js';
 
@@ -12,8 +12,6 @@ import { utf8Body } from './utf8.js';
  * sees, and an Infinity after a number would send it back to slow code for the rest of a large file.
  */
 const UNLIMITED = 0x7fffffff;
-/** papaparse sniffs the first MiB of text (1 Mi UTF-16 units: that many bytes or up to 3 times more). */
-const SNIFF_CHARS = 1 << 20;
 
 /** A CSV's layout (csvLayout) and its bytes without a byte-order mark. */
 export interface BytesLayout extends CsvLayout {
@@ -32,10 +30,62 @@ export function readLayout(
 ): { ok: true; layout: BytesLayout } | { ok: false; error: string } {
   const body = utf8Body(bytes);
   if (!body) return { ok: false, error: 'not UTF-8' };
-  let sniffed = body.toString('utf8', 0, Math.min(body.length, SNIFF_CHARS));
-  if (sniffed.length < SNIFF_CHARS && body.length > SNIFF_CHARS)
-    sniffed = body.toString('utf8', 0, Math.min(body.length, 3 * SNIFF_CHARS)).slice(0, SNIFF_CHARS);
-  const dialect = sniffCsv(sniffed, options);
+  const { text, whole } = sniffSample(body);
+  const dialect = sniffCsv(text, options);
+  return layoutOfSample(body, text, whole, dialect, options) ?? layoutOfHead(body, dialect, options);
+}
+
+/**
+ * The text the dialect is sniffed on (papaparse's first MiB of characters: that many bytes or up to 3
+ * times more), and whether it is all of `body`.
+ */
+function sniffSample(body: Buffer): { text: string; whole: boolean } {
+  const text = body.toString('utf8', 0, Math.min(body.length, SNIFF_CHARS));
+  if (body.length <= SNIFF_CHARS) return { text, whole: true };
+  if (text.length === SNIFF_CHARS) return { text, whole: false };
+  // Text not in ASCII: a MiB of characters is up to 3 MiB of bytes.
+  const more = body.toString('utf8', 0, Math.min(body.length, 3 * SNIFF_CHARS));
+  return more.length > SNIFF_CHARS
+    ? { text: more.slice(0, SNIFF_CHARS), whole: false }
+    : { text: more, whole: body.length <= 3 * SNIFF_CHARS };
+}
+
+/**
+ * The layout read from the sniffed text, when it holds the header and the 10,000 rows after it
+ * whole (most files: rows of up to about 100 bytes); null when it does not.
+ */
+function layoutOfSample(
+  body: Buffer,
+  text: string,
+  whole: boolean,
+  dialect: Dialect,
+  options: CsvOptions,
+): { ok: true; layout: BytesLayout } | { ok: false; error: string } | null {
+  // Fewer line breaks than rows wanted: the head is longer, and reading the text would be wasted.
+  if (!whole && !holdsLineBreaks(text, dialect.newline, INFER_ROWS + 1)) return null;
+  const read = csvLayout(text, options, dialect);
+  if (!read.ok) return whole ? read : null;
+  if (!whole && (read.rows < INFER_ROWS || read.end > text.length)) return null;
+  const headEnd = Math.min(Buffer.byteLength(text.slice(0, read.end)), body.length);
+  const rowsGuess = Math.ceil(((read.rows + 1) * body.length) / Math.max(headEnd, 1));
+  return { ok: true, layout: { ...read.layout, body, rowsGuess } };
+}
+
+/** Whether `text` has at least `count` line breaks. */
+function holdsLineBreaks(text: string, newline: string, count: number): boolean {
+  for (let at = -1, found = 0; found < count; found++) {
+    at = text.indexOf(newline, at + 1);
+    if (at < 0) return false;
+  }
+  return true;
+}
+
+/** The layout read from the head, found by the bounds scanner and then decoded: for long rows. */
+function layoutOfHead(
+  body: Buffer,
+  dialect: Dialect,
+  options: CsvOptions,
+): { ok: true; layout: BytesLayout } | { ok: false; error: string } {
   let headRows = 0;
   const headEnd = scanBounds(
     body,

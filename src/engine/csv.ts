@@ -124,19 +124,23 @@ function readRows(
   maxRows: number,
   sniffed: Dialect | undefined,
   cell: (value: string, column: number) => void,
-): { ok: true; dialect: Dialect; header: string[]; height: number } | { ok: false; error: string } {
+):
+  | { ok: true; dialect: Dialect; header: string[]; height: number; end: number }
+  | { ok: false; error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'empty CSV' };
   const dialect = sniffed ?? sniffCsv(body, options);
   let header: string[] | undefined;
   const headerFields: string[] = [];
   let height = 0;
+  let end = 0;
   const sink = {
     field(value: string, column: number) {
       if (!header) headerFields.push(value);
       else if (column < header.length) cell(value, column);
     },
-    rowEnd(fields: number) {
+    rowEnd(fields: number, _start: number, rowEnd: number) {
+      end = rowEnd + dialect.newline.length;
       if (!header) {
         header = headerFields;
         return;
@@ -147,7 +151,7 @@ function readRows(
   };
   scanRows(body, dialect, sink, maxRows + 1);
   if (!header) return { ok: false, error: 'empty CSV' };
-  return { ok: true, dialect, header, height };
+  return { ok: true, dialect, header, height, end: text.length - body.length + end };
 }
 
 /** The delimiter and line break of a CSV's text (papaparse looks at its first MiB). */
@@ -204,13 +208,14 @@ export interface CsvLayout {
 /**
  * Reads only the header and the first 10,000 rows (all that dtype inference looks at), for readers
  * that go through the rest of the file themselves (csv-bounds.ts). Same names and dtypes as readCsv.
- * `text` may be just the head, when the dialect was sniffed on the whole text.
+ * `text` may be just the start of the file, when the dialect was sniffed on the whole text: `rows`
+ * and `end` (where the last row read ends, after its line break) tell whether it held all of the head.
  */
 export function csvLayout(
   text: string,
   options: CsvOptions = {},
   dialect?: Dialect,
-): { ok: true; layout: CsvLayout } | { ok: false; error: string } {
+): { ok: true; layout: CsvLayout; rows: number; end: number } | { ok: false; error: string } {
   const guesses: DtypeGuess[] = [];
   const read = readRows(text, options, INFER_ROWS, dialect, (value, column) =>
     (guesses[column] ??= new DtypeGuess()).add(value),
@@ -220,5 +225,5 @@ export function csvLayout(
     name,
     dtype: guesses[c]?.dtype ?? 'str',
   }));
-  return { ok: true, layout: { dialect: read.dialect, columns } };
+  return { ok: true, layout: { dialect: read.dialect, columns }, rows: read.height, end: read.end };
 }

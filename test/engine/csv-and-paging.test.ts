@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readLayout } from '../../src/engine/csv-bounds.js';
+import { SNIFF_CHARS } from '../../src/engine/csv-scan.js';
 import { INFER_ROWS, readCsv } from '../../src/engine/csv.js';
 import { schemaOf } from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
@@ -74,6 +76,73 @@ describe('readCsv dtype inference (polars-style)', () => {
   it('reads a header-only file as zero rows', () => {
     const res = readCsv('a,b\n');
     expect(res.ok && res.frame.height).toBe(0);
+  });
+});
+
+describe('readLayout on files larger than the sniffed MiB', () => {
+  /** readLayout's dialect and columns, held to readCsv's over the whole text. */
+  function expectLayoutOfWholeText(text: string): void {
+    expect(Buffer.byteLength(text)).toBeGreaterThan(SNIFF_CHARS);
+    const whole = readCsv(text);
+    const layout = readLayout(Buffer.from(text));
+    expect(whole.ok && layout.ok).toBe(true);
+    if (!whole.ok || !layout.ok) return;
+    expect(layout.layout.columns).toEqual(whole.frame.columns.map(({ name, dtype }) => ({ name, dtype })));
+    expect(layout.layout.dialect).toEqual({ delimiter: ';', newline: '\r\n' });
+    // The row count is guessed from the head's mean row length: near the real one here.
+    expect(Math.abs(layout.layout.rowsGuess - (whole.frame.height + 1))).toBeLessThan(
+      whole.frame.height / 10,
+    );
+  }
+  /** `rows` rows of a;b;c after a header, CRLF; row `r` (1-based) is `row(r)`, or plain numbers. */
+  const csv = (rows: number, row: (r: number) => string | undefined, pad = '') =>
+    [
+      'a;b;c',
+      ...Array.from(
+        { length: rows },
+        (_, i) => row(i + 1) ?? `${String(i).padStart(6, '0')};${i}${pad};${i % 2}`,
+      ),
+      '',
+    ].join('\r\n');
+
+  it('reads the head from the sniffed text when it holds the 10,000 rows; the row after does not count', () => {
+    expectLayoutOfWholeText(
+      csv(80_000, (r) => (r === INFER_ROWS ? '2.5;x;1' : r === INFER_ROWS + 1 ? 'x;1;y' : undefined)),
+    );
+  });
+
+  it('scans for the head when its rows run past the sniffed text', () => {
+    const pad = 'é'.repeat(60);
+    expectLayoutOfWholeText(csv(12_000, (r) => (r === INFER_ROWS ? `2.5;x${pad};1` : undefined), pad));
+  });
+
+  it('does not take a 10,000th row that the sniffed text cuts', () => {
+    // Row 10,000 spans the end of the first MiB: whole, its last cell makes c a text column; cut, it
+    // has no c, and c stays an integer column. Blank lines after the header make the first MiB hold
+    // more than 10,000 line breaks all the same.
+    const blanks = '\r\n'.repeat(5);
+    const before = blanks + csv(INFER_ROWS - 1, () => undefined);
+    const fill = SNIFF_CHARS - before.length;
+    const text = csv(INFER_ROWS + 5, (r) => (r === INFER_ROWS ? `1;${'y'.repeat(fill)};1x` : undefined));
+    const withBlanks = text.replace('\r\n', `\r\n${blanks}`);
+    expect(withBlanks.indexOf(';1x')).toBeGreaterThan(SNIFF_CHARS);
+    expectLayoutOfWholeText(withBlanks);
+  });
+
+  it('does not take the sniffed text for the head when blank lines fill it', () => {
+    // 6,000 rows, then a MiB of blank lines, then the rest of the head: row 9,000 makes a a text column.
+    const rows = csv(INFER_ROWS + 10, (r) => (r === 9_000 ? 'x;0;0' : undefined)).split('\r\n');
+    // The first MiB ends after a whole blank line ("\r\n"), not between its "\r" and "\n".
+    if (rows.slice(0, 6_001).join('\r\n').length % 2 === 1) rows[1] = `0${rows[1]}`;
+    const blanks = Array<string>(SNIFF_CHARS / 2).fill('');
+    expectLayoutOfWholeText([...rows.slice(0, 6_001), ...blanks, ...rows.slice(6_001)].join('\r\n'));
+  });
+
+  it('reads past a first MiB of blank lines', () => {
+    // (papaparse guesses no delimiter from blank lines and takes ",".)
+    const text = `${'\r\n'.repeat(SNIFF_CHARS)}a,b,c\r\n1,2,x\r\n`;
+    const layout = readLayout(Buffer.from(text));
+    expect(layout.ok && layout.layout.columns.map((c) => c.dtype)).toEqual(['i64', 'i64', 'str']);
   });
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { fieldText, scanBounds } from '../../src/engine/csv-bounds.js';
-import { scanRows, sniffDialect } from '../../src/engine/csv-scan.js';
+import { guessLineBreak, scanRows, sniffDialect } from '../../src/engine/csv-scan.js';
 import { hashRow, rowBytes, type Column, type Dtype } from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
 import { readCsv } from '../../src/engine/csv.js';
@@ -121,6 +121,67 @@ describe('the CSV row scanner', () => {
       newline: '\r\n',
     });
     expect(sniffDialect('a|b\n', '|', [])).toEqual({ delimiter: '|', newline: '\n' });
+  });
+
+  // Texts of few kinds of character, so that quotes, line breaks of all three kinds, delimiters and
+  // rows of equal and unequal widths meet often.
+  const sniffable = fc
+    .array(fc.constantFrom('a', 'b', ',', ';', '\t', '|', '"', '\r', '\n', '\r\n', 'a,b;c\n'), {
+      maxLength: 400,
+    })
+    .map((parts) => parts.join(''));
+  const CANDIDATES = [',', '\t', ';', '|'];
+
+  it('guesses the line break as papaparse does', () => {
+    fc.assert(
+      fc.property(sniffable, (text) => {
+        // papaparse reports its guess when no line break is given.
+        const papa = Papa.parse(text, { delimiter: ',', preview: 1 }).meta.linebreak;
+        expect(guessLineBreak(text)).toBe(papa);
+      }),
+      { numRuns: RUNS * 4, seed: SEED },
+    );
+    // A "\r" and a "\n" joined by the removal of the quoted span between them count as "\r\n".
+    expect(guessLineBreak('a\r"x"\nb\r"y"\nc\rd')).toBe('\r\n');
+    expect(guessLineBreak('a\r"x"b\nc\rd')).toBe('\r');
+  });
+
+  it('guesses the delimiter from a prefix as papaparse does from the first MiB', () => {
+    fc.assert(
+      fc.property(
+        sniffable,
+        fc.constantFrom(undefined, '', ';', '\t'),
+        fc.integer({ min: 1, max: 64 }),
+        (text, given, firstPrefix) => {
+          const meta = Papa.parse<string[]>(text, {
+            delimiter: given ?? '',
+            delimitersToGuess: CANDIDATES,
+            skipEmptyLines: true,
+            preview: 10,
+          }).meta;
+          expect(sniffDialect(text, given, CANDIDATES, firstPrefix)).toEqual({
+            delimiter: meta.delimiter || given || ',',
+            newline: meta.linebreak || '\n',
+          });
+        },
+      ),
+      { numRuns: RUNS * 4, seed: SEED },
+    );
+  });
+
+  it('does not guess the delimiter from a prefix that cuts the tenth row', () => {
+    // Whole, the tenth row makes ";" give unequal widths and "," wins; cut after "a;b", ";" would.
+    const text = `${'a;b,c\n'.repeat(9)}a;b;c;d;e,f\n${'a;b,c\n'.repeat(20)}`;
+    const whole = Papa.parse(text, { delimitersToGuess: CANDIDATES, preview: 10 }).meta.delimiter;
+    expect(whole).toBe(',');
+    expect(sniffDialect(text, undefined, CANDIDATES, 9 * 6 + 3).delimiter).toBe(whole);
+  });
+
+  it('guesses the line break of a file of "\\r" or quotes in one pass', () => {
+    const crs = `${'"x"'.repeat(50_000)}\r`.repeat(20);
+    expect(guessLineBreak(crs)).toBe('\r');
+    const quotes = '"'.repeat(1 << 20);
+    expect(guessLineBreak(quotes)).toBe('\n');
   });
 
   it('scans a 10,000-column row and a file without delimiters in linear time', () => {
