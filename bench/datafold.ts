@@ -75,9 +75,13 @@ async function main(): Promise<void> {
   rows.push([`register two ${m.toLocaleString()}-row tables (admin service)`, `${registerMs.toFixed(0)} ms`]);
   // The server keeps none of these strings: neither does the bench. Registering left hundreds of MB
   // of garbage too, which the server collects when V8 decides: with --expose-gc (as bench/all.ts
-  // runs the suites) it is collected now, so that the stall below is the diff's own.
+  // runs the suites) it is collected now, so that the stall below is the diff's own. Twice: V8 frees
+  // the first collection's pages after it returns, and that sweep held the loop for 40-90 ms in the
+  // diff's window (a scavenge with 1 ms of work paused 43 ms, in --trace-gc-nvp); the second
+  // collection finishes it first, and has little of its own.
   lines.length = 0;
   changed.length = 0;
+  globalThis.gc?.();
   globalThis.gc?.();
   const [[done, diffMs], stall] = await longestStall(() =>
     time(async () => {

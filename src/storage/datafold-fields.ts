@@ -119,12 +119,13 @@ export function datadiffsDdl(): string {
   );
   return `
 CREATE TABLE IF NOT EXISTS df_sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS df_tables (
+CREATE TABLE IF NOT EXISTS df_table_parts (
   source_id INTEGER NOT NULL,
   name TEXT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (source_id, name)
-) WITHOUT ROWID;
+  part INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (source_id, name, part)
+);
 CREATE TABLE IF NOT EXISTS df_datadiffs (
   id INTEGER PRIMARY KEY,
   record TEXT NOT NULL,

@@ -1,7 +1,8 @@
-// Datafold data sources (their tables as JSON) and data diff records. Records are kept as the JSON the
+// Datafold data sources (their tables as JSON, in parts: parts.ts) and data diff records. Records are kept as the JSON the
 // API answers with; list filters and sorting use the generated columns of datafold-fields.ts.
 import type { Db } from './db.js';
 import { columnOf, SORT_FIELDS } from './datafold-fields.js';
+import { joinParts, partsOf } from './parts.js';
 
 export interface SourceRow {
   id: number;
@@ -50,12 +51,15 @@ export class DatafoldStore {
     this.s = {
       source: p('SELECT id, name FROM df_sources WHERE id = ?'),
       sources: p('SELECT id, name FROM df_sources ORDER BY id'),
-      tables: p('SELECT name, CAST(data AS BLOB) AS data FROM df_tables WHERE source_id = ? ORDER BY name'),
-      tableNames: p('SELECT name FROM df_tables WHERE source_id = ? ORDER BY name').pluck(),
+      tablePartSizes: p(
+        'SELECT name, part, length(data) AS size FROM df_table_parts WHERE source_id = ? ORDER BY name, part',
+      ),
+      tablePart: p('SELECT data FROM df_table_parts WHERE source_id = ? AND name = ? AND part = ?').pluck(),
+      tableNames: p('SELECT name FROM df_table_parts WHERE source_id = ? AND part = 0 ORDER BY name').pluck(),
       deleteSource: p('DELETE FROM df_sources WHERE id = ?'),
-      deleteTables: p('DELETE FROM df_tables WHERE source_id = ?'),
+      deleteTables: p('DELETE FROM df_table_parts WHERE source_id = ?'),
       insertSource: p('INSERT INTO df_sources (id, name) VALUES (?, ?)'),
-      insertTable: p('INSERT INTO df_tables (source_id, name, data) VALUES (?, ?, ?)'),
+      insertTablePart: p('INSERT INTO df_table_parts (source_id, name, part, data) VALUES (?, ?, ?, ?)'),
       nextId: p('SELECT coalesce(max(id), 0) + 1 FROM df_datadiffs').pluck(),
       insertDatadiff: p(
         'INSERT OR REPLACE INTO df_datadiffs (id, record, hidden, summary_results) VALUES (?, ?, ?, ?)',
@@ -84,7 +88,9 @@ export class DatafoldStore {
       this.s.deleteTables.run(source.id);
       this.s.deleteSource.run(source.id);
       this.s.insertSource.run(source.id, source.name);
-      for (const t of tables) this.s.insertTable.run(source.id, t.name, t.data);
+      for (const t of tables)
+        for (const [part, bytes] of partsOf(Buffer.from(t.data)).entries())
+          this.s.insertTablePart.run(source.id, t.name, part, bytes);
     })();
   }
 
@@ -98,10 +104,19 @@ export class DatafoldStore {
 
   /**
    * A source's tables, their JSON as UTF-8 bytes: a data diff sends them to its child process, and
-   * bytes go as they are where a string would be decoded here and encoded again for the trip.
+   * bytes go as they are where a string would be decoded here and encoded again for the trip. Read a
+   * part per turn of the event loop (parts.ts); a table replaced or removed meanwhile is left out.
    */
-  tablesOf(sourceId: number): Array<{ name: string; data: Uint8Array }> {
-    return this.s.tables.all(sourceId) as Array<{ name: string; data: Uint8Array }>;
+  async readTables(sourceId: number): Promise<Array<{ name: string; data: Buffer }>> {
+    const sizes = new Map<string, number[]>();
+    for (const { name, size } of this.s.tablePartSizes.all(sourceId) as Array<{ name: string; size: number }>)
+      (sizes.get(name) ?? sizes.set(name, []).get(name)!).push(size);
+    const tables: Array<{ name: string; data: Buffer }> = [];
+    for (const [name, partSizes] of sizes) {
+      const data = await joinParts(partSizes, (part) => this.s.tablePart.get(sourceId, name, part) as Buffer);
+      if (data) tables.push({ name, data });
+    }
+    return tables;
   }
 
   tableNames(sourceId: number): string[] {
@@ -116,7 +131,7 @@ export class DatafoldStore {
   /** Removes every data source and data diff (the reset before fixtures are loaded again). */
   clear(): void {
     this.db.transaction(() => {
-      for (const table of ['df_sources', 'df_tables', 'df_datadiffs'])
+      for (const table of ['df_sources', 'df_table_parts', 'df_datadiffs'])
         this.db.prepare(`DELETE FROM ${table}`).run();
     })();
   }

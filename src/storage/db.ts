@@ -101,6 +101,21 @@ function splitBlobs(db: Db): void {
   })();
 }
 
+/**
+ * A data source's tables were one row each in `df_tables` before they were stored in parts, as file
+ * contents are. A database written then keeps them, each as a single part.
+ */
+function splitTables(db: Db): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'df_tables'").get();
+  if (!old) return;
+  db.transaction(() => {
+    db.exec(
+      'INSERT OR IGNORE INTO df_table_parts (source_id, name, part, data) SELECT source_id, name, 0, CAST(data AS BLOB) FROM df_tables',
+    );
+    db.exec('DROP TABLE df_tables');
+  })();
+}
+
 /** Opens (or creates) the database, sets pragmas and applies the schema. `:memory:` by default. */
 export function openDatabase(file = ':memory:'): Db {
   const db = new Database(file);
@@ -110,5 +125,6 @@ export function openDatabase(file = ':memory:'): Db {
   db.exec(DDL);
   splitBlobs(db);
   db.exec(datadiffsDdl());
+  splitTables(db);
   return db;
 }

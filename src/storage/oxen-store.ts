@@ -1,10 +1,7 @@
 // Fixture repositories: repos, commits, branches, files, dirs and blobs (compares: compare-store.ts).
-// A file's content is stored in parts of 1 MiB: SQLite reads a value whole, and a 50 MB file read as
-// one would hold the event loop for tens of milliseconds; in parts it can be read a part at a time.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// A file's content is stored in parts (parts.ts), read a part per turn of the event loop.
 import type { Db } from './db.js';
-
-const BLOB_PART_BYTES = 1 << 20;
+import { joinParts, partsOf } from './parts.js';
 
 export interface RepoRow {
   id: number;
@@ -232,9 +229,7 @@ export class OxenStore {
 
   /** Stores a file's content in parts (at least one, even when empty), once per hash. */
   private insertBlob(hash: string, content: Uint8Array): void {
-    let part = 0;
-    for (let at = 0; at === 0 || at < content.length; at += BLOB_PART_BYTES)
-      this.s.insertBlobPart.run(hash, part++, content.subarray(at, at + BLOB_PART_BYTES));
+    for (const [part, bytes] of partsOf(content).entries()) this.s.insertBlobPart.run(hash, part, bytes);
   }
 
   /**
@@ -245,16 +240,10 @@ export class OxenStore {
   async readBlob(hash: string): Promise<Buffer | undefined> {
     const sizes = this.s.blobPartSizes.all(hash) as Array<{ part: number; size: number }>;
     if (sizes.length === 0) return undefined;
-    const out = Buffer.allocUnsafeSlow(sizes.reduce((n, p) => n + p.size, 0));
-    let at = 0;
-    for (const { part, size } of sizes) {
-      if (at > 0) await nextTurn();
-      const content = this.s.blobPart.get(hash, part) as Buffer | undefined;
-      if (content?.length !== size) return undefined;
-      content.copy(out, at);
-      at += size;
-    }
-    return out;
+    return joinParts(
+      sizes.map((p) => p.size),
+      (part) => this.s.blobPart.get(hash, part) as Buffer | undefined,
+    );
   }
 }
 

@@ -1,6 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DatafoldStore, type ListQuery } from '../../src/storage/datafold-store.js';
 import { openDatabase } from '../../src/storage/db.js';
+
+// A data source's tables are stored in 1 MiB parts, read back a part per turn of the event loop.
+describe('data source tables', () => {
+  const MIB = 1 << 20;
+
+  it('come back whole, in name order, whatever their size against the parts', async () => {
+    const store = new DatafoldStore(openDatabase(':memory:'));
+    const sizes = [0, 1, MIB - 1, MIB, MIB + 1, 2.5 * MIB];
+    const tables = sizes.map((size, i) => ({ name: `T${i}`, data: 'é'.repeat(i) + 'x'.repeat(size) }));
+    store.replaceSource({ id: 1, name: 's' }, [...tables].reverse());
+    expect(store.tableNames(1)).toEqual(tables.map((t) => t.name));
+    const read = await store.readTables(1);
+    expect(read.map(({ name, data }) => ({ name, data: data.toString('utf8') }))).toEqual(tables);
+    expect(await store.readTables(2)).toEqual([]);
+  });
+
+  it('leave out a table replaced while it is read', async () => {
+    const store = new DatafoldStore(openDatabase(':memory:'));
+    store.replaceSource({ id: 1, name: 's' }, [
+      { name: 'A', data: 'a' },
+      { name: 'B', data: 'b'.repeat(3 * MIB) },
+    ]);
+    const reading = store.readTables(1);
+    // Its first part is read now; the rest, in later turns, are another table's.
+    store.replaceSource({ id: 1, name: 's' }, [
+      { name: 'A', data: 'a' },
+      { name: 'B', data: 'c'.repeat(1.5 * MIB) },
+    ]);
+    expect((await reading).map((t) => t.name)).toEqual(['A']);
+  });
+
+  it('written before they were stored in parts are kept, each as one part', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'diffmock-tables-')), 'old.db');
+    const old = new Database(file);
+    old.exec(
+      'CREATE TABLE df_tables (source_id INTEGER NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source_id, name)) WITHOUT ROWID',
+    );
+    const data = JSON.stringify({ columns: [{ name: 'id', dtype: 'i64' }], rows: [[1], [2]] });
+    old.prepare('INSERT INTO df_tables VALUES (?, ?, ?)').run(3, 'DB.S.T', data);
+    old.close();
+    const db = openDatabase(file);
+    const read = await new DatafoldStore(db).readTables(3);
+    expect(read.map((t) => [t.name, t.data.toString('utf8')])).toEqual([['DB.S.T', data]]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'df_tables'").all()).toEqual([]);
+    db.close();
+  });
+});
 
 const record = (id: number, status: string, source: number) => ({
   id,

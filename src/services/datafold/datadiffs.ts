@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatadiffOptions, DatadiffOutcome, Tolerance } from '../../engine/datadiff.js';
 import type { DatafoldStore, Json } from '../../storage/datafold-store.js';
 import type { ComputePool } from '../compute/pool.js';
@@ -242,13 +242,15 @@ export class DatadiffService {
     return path;
   }
 
-  private datasetSpec(record: Json, side: Side): DatasetSpec {
+  private async datasetSpec(record: Json, side: Side): Promise<DatasetSpec> {
     const sourceId = record[`data_source${side}_id`] as number;
     const filter = (record[`filter${side}`] as string | null) ?? null;
     const table = record[`table${side}`] as string[] | null;
     const query = record[`query${side}`] as string | null;
-    if (table) return { tables: this.store.tablesOf(sourceId), read: { kind: 'table', path: table }, filter };
-    if (query) return { tables: this.store.tablesOf(sourceId), read: { kind: 'query', sql: query }, filter };
+    if (table)
+      return { tables: await this.store.readTables(sourceId), read: { kind: 'table', path: table }, filter };
+    if (query)
+      return { tables: await this.store.readTables(sourceId), read: { kind: 'query', sql: query }, filter };
     const options = (record[`file${side}_options`] ?? {}) as Json;
     return {
       tables: [],
@@ -312,10 +314,11 @@ export class DatadiffService {
       await pause();
       if (!this.advance(id, { status: 'processing', ...this.progress(0) })) return;
       const record = this.require(id);
-      // A turn of the event loop between reading the two sides' tables, which can be large.
-      const a = this.datasetSpec(record, 1);
-      await nextTurn();
-      const task = { a, b: this.datasetSpec(record, 2), options: this.optionsOf(record) };
+      const task = {
+        a: await this.datasetSpec(record, 1),
+        b: await this.datasetSpec(record, 2),
+        options: this.optionsOf(record),
+      };
       await pause();
       if (!this.advance(id, this.progress(1))) return;
       // The time limit ends the compute only; cancellation and shutdown end the whole job.
