@@ -241,7 +241,23 @@ export class DatafoldStore {
     const dir = q.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
     const order =
       q.orderBy === 'id' ? `id ${dir}` : `${columnOf(q.orderBy)} ${dir}, id ${q.descending ? 'DESC' : 'ASC'}`;
-    const count = this.countOf(`SELECT count(*) FROM df_datadiffs ${where}`, params);
+    // When each of two fields or more is to equal one value, the ids of each field's matches (read
+    // from its index, in id order) are intersected by a merge. For a plain AND, SQLite reads one index
+    // and looks up the row of each of its matches to test the other fields: 25-30 ms for tens of
+    // thousands. Ranges and alternatives keep the plain AND, as their ids would need sorting first
+    // (and so does id, which has no index of its own: the table is in id order).
+    const merge =
+      clauses.length > 1 &&
+      q.where.every(
+        ({ field, anyOf: [only, ...more] }) =>
+          field !== 'id' && more.length === 0 && (only?.op === 'eq' || only?.op === 'path'),
+      );
+    const count = this.countOf(
+      merge
+        ? `SELECT count(*) FROM (${clauses.map((c) => `SELECT id FROM df_datadiffs WHERE ${c}`).join(' INTERSECT ')})`
+        : `SELECT count(*) FROM df_datadiffs ${where}`,
+      params,
+    );
     const page = `${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     if (q.offset < DEEP_PAGE && clauses.length === 0) {
       const records = this.db

@@ -148,6 +148,15 @@ describe('list counts on two filters', () => {
           r.created_at < '2025-01-06',
       ],
       [
+        // Three fields each to equal one value (counted by intersecting their ids), one of them null.
+        [
+          { field: 'result', anyOf: [{ op: 'eq', value: null }] },
+          { field: 'status', anyOf: [{ op: 'eq', value: 'done' }] },
+          { field: 'table1', anyOf: [{ op: 'path', value: 'db.s.t2' }] },
+        ],
+        (r) => r.result === null && r.status === 'done' && r.table1[2] === 'T2',
+      ],
+      [
         [
           { field: 'tags', anyOf: [{ op: 'element', value: 'nightly' }] },
           { field: 'data_source1_id', anyOf: [{ op: 'eq', value: 1 }] },
