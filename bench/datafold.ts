@@ -42,6 +42,15 @@ async function main(): Promise<void> {
       'status=done&data_source1_id=2&order_by=created_at',
     ],
     ['list, result=different & table1=DB.S.T7', 'result=different&table1=DB.S.T7'],
+    // Alternatives and ranges: counted through one index and a row lookup per match.
+    [
+      'list, status=done,failed & data_source1_id=1,3 & result=different,error',
+      'status=done,failed&data_source1_id=1,3&result=different,error',
+    ],
+    [
+      'list, data_source2_id=2 & status=done & created_at Mar-Sep',
+      'data_source2_id=2&status=done&created_at=2025-03-01%3C%3C2025-09-30',
+    ],
   ];
   // The first request counts the matching records; later ones (paging through the same list) find
   // the count remembered, until a write: both are shown.
