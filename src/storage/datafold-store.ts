@@ -1,5 +1,6 @@
-// Datafold data sources (their tables as JSON, in parts: parts.ts) and data diff records. Records are kept as the JSON the
-// API answers with; list filters and sorting use the generated columns of datafold-fields.ts.
+// Datafold data sources (their tables as JSON, in parts: parts.ts) and data diff records. Records are
+// kept as the JSON the API answers with; list filters and sorting use the generated columns of
+// datafold-fields.ts.
 import type { Db } from './db.js';
 import { columnOf, SORT_FIELDS } from './datafold-fields.js';
 import { joinParts, partsOf } from './parts.js';
@@ -113,7 +114,10 @@ export class DatafoldStore {
       (sizes.get(name) ?? sizes.set(name, []).get(name)!).push(size);
     const tables: Array<{ name: string; data: Buffer }> = [];
     for (const [name, partSizes] of sizes) {
-      const data = await joinParts(partSizes, (part) => this.s.tablePart.get(sourceId, name, part) as Buffer);
+      const data = await joinParts(
+        partSizes,
+        (part) => this.s.tablePart.get(sourceId, name, part) as Buffer | undefined,
+      );
       if (data) tables.push({ name, data });
     }
     return tables;

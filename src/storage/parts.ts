@@ -3,7 +3,7 @@
 // is read a part per turn of the event loop.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-export const PART_BYTES = 1 << 20;
+const PART_BYTES = 1 << 20;
 
 /** `content` cut in parts of PART_BYTES: at least one, even when it is empty (views, not copies). */
 export function partsOf(content: Uint8Array): Uint8Array[] {
