@@ -128,4 +128,22 @@ describe('the data diff child process', () => {
     expect(inline.ok).toBe(true);
     expect(await runDatadiffProcess(task, new AbortController().signal)).toEqual(inline);
   }, 30_000);
+
+  it('gets the tables of a data source both sides name once, and answers as inline', async () => {
+    const tables = [table('DB.S.A', 1_000, 3), table('DB.S.B', 1_200, 4), table('DB.S.EMPTY', 0, 1)];
+    const side = (path: string[], filter: string | null) => ({
+      tables,
+      read: { kind: 'table' as const, path },
+      filter,
+    });
+    const task: DatadiffTask = {
+      a: side(['DB', 'S', 'B'], null),
+      b: side(['DB', 'S', 'A'], 'id > 10'),
+      options: { pkColumns: ['id'] },
+    };
+    const inline = datadiffTask(task);
+    // Two different tables of the one source: B's rows past A's are exclusive to a.
+    expect(inline.ok && inline.pks?.exclusives[0]).toBeGreaterThan(0);
+    expect(await runDatadiffProcess(task, new AbortController().signal)).toEqual(inline);
+  }, 30_000);
 });

@@ -7,43 +7,34 @@ import type { ChildMessage, ChildReply, TaskOutline } from './job-process.js';
 process.once('disconnect', () => process.exit(1));
 
 let outline: TaskOutline | undefined;
-/** Each table's bytes as they arrive, in the order the task names them. */
-const tables: Array<{ name: string; data: Uint8Array; filled: number }> = [];
+/** The task's distinct byte arrays, filled as their pieces arrive, in order. */
+let arrays: Array<{ data: Uint8Array; filled: number }> = [];
 let next = 0;
 
 process.on('message', (message: ChildMessage) => {
   if (message.kind === 'task') {
     outline = message.task;
-    for (const { name, length } of [...outline.a.tables, ...outline.b.tables])
-      tables.push({ name, data: new Uint8Array(length), filled: 0 });
+    arrays = message.lengths.map((length) => ({ data: new Uint8Array(length), filled: 0 }));
   } else {
-    while (tables[next] && tables[next]!.filled === tables[next]!.data.length) next++;
-    const table = tables[next]!;
-    table.data.set(message.bytes, table.filled);
-    table.filled += message.bytes.length;
+    while (arrays[next] && arrays[next]!.filled === arrays[next]!.data.length) next++;
+    const array = arrays[next]!;
+    array.data.set(message.bytes, array.filled);
+    array.filled += message.bytes.length;
   }
-  if (outline && tables.every((t) => t.filled === t.data.length)) {
+  if (outline && arrays.every((a) => a.filled === a.data.length)) {
     run(outline);
     outline = undefined;
   }
 });
 
 function run(task: TaskOutline): void {
-  const filled = tables.map(({ name, data }) => ({ name, data }));
-  const spec = (side: TaskOutline['a'], from: number): DatasetSpec => ({
+  const spec = (side: TaskOutline['a']): DatasetSpec => ({
     ...side,
-    tables: filled.slice(from, from + side.tables.length),
+    tables: side.tables.map(({ name, bytes }) => ({ name, data: arrays[bytes]!.data })),
   });
   let reply: ChildReply;
   try {
-    reply = {
-      ok: true,
-      outcome: datadiffTask({
-        ...task,
-        a: spec(task.a, 0),
-        b: spec(task.b, task.a.tables.length),
-      }),
-    };
+    reply = { ok: true, outcome: datadiffTask({ ...task, a: spec(task.a), b: spec(task.b) }) };
   } catch (e) {
     reply = { ok: false, message: (e as Error).message };
   }

@@ -9,13 +9,15 @@ import type { DatadiffTask, DatasetSpec } from './datadiff-task.js';
 export type ChildReply = { ok: true; outcome: DatadiffOutcome } | { ok: false; message: string };
 
 /**
- * What the child is sent: the task with each table's byte length in place of its bytes, then the
- * bytes of every table in order, in pieces. Serializing a message holds the event loop, and a data
+ * What the child is sent: the task with each table's bytes replaced by their index among the distinct
+ * byte arrays of the task (two sides on one data source share theirs) and the lengths of those, then
+ * the bytes of each in order, in pieces. Serializing a message holds the event loop, and a data
  * source's tables can be large: a piece at a time, with a turn between, keeps each hold short.
  */
-export type ChildMessage = { kind: 'task'; task: TaskOutline } | { kind: 'piece'; bytes: Uint8Array };
+export type ChildMessage =
+  { kind: 'task'; task: TaskOutline; lengths: number[] } | { kind: 'piece'; bytes: Uint8Array };
 export type TaskOutline = Omit<DatadiffTask, 'a' | 'b'> & { a: SpecOutline; b: SpecOutline };
-type SpecOutline = Omit<DatasetSpec, 'tables'> & { tables: Array<{ name: string; length: number }> };
+type SpecOutline = Omit<DatasetSpec, 'tables'> & { tables: Array<{ name: string; bytes: number }> };
 
 const PIECE_BYTES = 4 << 20;
 
@@ -56,16 +58,22 @@ export function runDatadiffProcess(task: DatadiffTask, signal: AbortSignal): Pro
 }
 
 async function sendTask(child: ChildProcess, task: DatadiffTask, settled: () => boolean): Promise<void> {
+  const distinct: Uint8Array[] = [];
+  const indexOf = (data: Uint8Array) => {
+    const at = distinct.indexOf(data);
+    return at >= 0 ? at : distinct.push(data) - 1;
+  };
   const outline = (spec: DatasetSpec): SpecOutline => ({
     ...spec,
-    tables: spec.tables.map(({ name, data }) => ({ name, length: data.byteLength })),
+    tables: spec.tables.map(({ name, data }) => ({ name, bytes: indexOf(data) })),
   });
   const send = (message: ChildMessage) => {
     // Once the job has ended (its process killed), nothing more is sent.
     if (!settled() && child.connected) child.send(message);
   };
-  send({ kind: 'task', task: { ...task, a: outline(task.a), b: outline(task.b) } });
-  for (const { data } of [...task.a.tables, ...task.b.tables]) {
+  const outlined = { ...task, a: outline(task.a), b: outline(task.b) };
+  send({ kind: 'task', task: outlined, lengths: distinct.map((data) => data.byteLength) });
+  for (const data of distinct) {
     for (let at = 0; at < data.byteLength; at += PIECE_BYTES) {
       await nextTurn();
       // A copy (a Buffer's slice is a view, and a view is sent with all of the memory it looks into).

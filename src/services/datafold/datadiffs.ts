@@ -15,6 +15,9 @@ import { DatafoldError, valueError } from './errors.js';
 import { readListQuery } from './list-query.js';
 import { completeRecord, isoNow, withoutProgress, type RecordShape } from './records.js';
 
+/** A data source's tables, as a data diff sends them to its process. */
+type TablesOf = (sourceId: number) => Promise<DatasetSpec['tables']>;
+
 export interface DatadiffTiming {
   /** Each phase (waiting, reading, diffing) lasts at least this long; 0 = as fast as it computes. */
   minPhaseMs: number;
@@ -242,15 +245,13 @@ export class DatadiffService {
     return path;
   }
 
-  private async datasetSpec(record: Json, side: Side): Promise<DatasetSpec> {
+  private async datasetSpec(record: Json, side: Side, tablesOf: TablesOf): Promise<DatasetSpec> {
     const sourceId = record[`data_source${side}_id`] as number;
     const filter = (record[`filter${side}`] as string | null) ?? null;
     const table = record[`table${side}`] as string[] | null;
     const query = record[`query${side}`] as string | null;
-    if (table)
-      return { tables: await this.store.readTables(sourceId), read: { kind: 'table', path: table }, filter };
-    if (query)
-      return { tables: await this.store.readTables(sourceId), read: { kind: 'query', sql: query }, filter };
+    if (table) return { tables: await tablesOf(sourceId), read: { kind: 'table', path: table }, filter };
+    if (query) return { tables: await tablesOf(sourceId), read: { kind: 'query', sql: query }, filter };
     const options = (record[`file${side}_options`] ?? {}) as Json;
     return {
       tables: [],
@@ -314,9 +315,13 @@ export class DatadiffService {
       await pause();
       if (!this.advance(id, { status: 'processing', ...this.progress(0) })) return;
       const record = this.require(id);
+      // Both sides often name one data source: its tables are read once, and sent once (job-process.ts).
+      const read = new Map<number, ReturnType<TablesOf>>();
+      const tablesOf: TablesOf = (sourceId) =>
+        read.get(sourceId) ?? read.set(sourceId, this.store.readTables(sourceId)).get(sourceId)!;
       const task = {
-        a: await this.datasetSpec(record, 1),
-        b: await this.datasetSpec(record, 2),
+        a: await this.datasetSpec(record, 1, tablesOf),
+        b: await this.datasetSpec(record, 2, tablesOf),
         options: this.optionsOf(record),
       };
       await pause();
