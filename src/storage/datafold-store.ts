@@ -4,6 +4,7 @@
 import type { Db } from './db.js';
 import { columnOf, SORT_FIELDS } from './datafold-fields.js';
 import { joinParts, partsOf } from './parts.js';
+import { COLUMN_FIELDS, RecordColumns } from './record-columns.js';
 
 export interface SourceRow {
   id: number;
@@ -44,10 +45,25 @@ const DEEP_PAGE = 1_000;
 /** How many list counts are remembered at most. */
 const MAX_COUNTS = 128;
 
+/** Records read per turn of the event loop when the in-memory columns are built from the table. */
+const BUILD_ROWS = 1_000;
+
+/** Each write returns the record's id and generated columns, for the in-memory columns. */
+const RETURNING = `RETURNING id, ${COLUMN_FIELDS.map(columnOf).join(', ')}`;
+
 export class DatafoldStore {
   private readonly s;
+  /**
+   * The sort fields of every record, in memory, to count lists by (record-columns.ts). Every write to
+   * df_datadiffs goes through this class, which keeps them; a transaction that fails drops them.
+   */
+  private readonly columns = new RecordColumns();
 
-  constructor(private readonly db: Db) {
+  /** `countInMemory: false` counts every list in SQL (tests hold the two ways to each other). */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { countInMemory?: boolean } = {},
+  ) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       source: p('SELECT id, name FROM df_sources WHERE id = ?'),
@@ -63,10 +79,13 @@ export class DatafoldStore {
       insertTablePart: p('INSERT INTO df_table_parts (source_id, name, part, data) VALUES (?, ?, ?, ?)'),
       nextId: p('SELECT coalesce(max(id), 0) + 1 FROM df_datadiffs').pluck(),
       insertDatadiff: p(
-        'INSERT OR REPLACE INTO df_datadiffs (id, record, hidden, summary_results) VALUES (?, ?, ?, ?)',
-      ),
-      updateRecord: p('UPDATE df_datadiffs SET record = ? WHERE id = ?'),
-      updateAll: p('UPDATE df_datadiffs SET record = ?, summary_results = ? WHERE id = ?'),
+        `INSERT OR REPLACE INTO df_datadiffs (id, record, hidden, summary_results) VALUES (?, ?, ?, ?) ${RETURNING}`,
+      ).raw(),
+      updateRecord: p(`UPDATE df_datadiffs SET record = ? WHERE id = ? ${RETURNING}`).raw(),
+      updateAll: p(`UPDATE df_datadiffs SET record = ?, summary_results = ? WHERE id = ? ${RETURNING}`).raw(),
+      columnRows: p(
+        `SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`,
+      ).raw(),
       datadiff: p('SELECT record, hidden, summary_results FROM df_datadiffs WHERE id = ?'),
       unfinished: p(
         `SELECT id FROM df_datadiffs WHERE ${columnOf('status')} IN ('waiting', 'processing') ORDER BY id`,
@@ -129,15 +148,16 @@ export class DatafoldStore {
 
   /** Runs `fn` in one transaction: all of its writes land, or none (a fixture that fails to load). */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.transact(fn);
   }
 
   /** Removes every data source and data diff (the reset before fixtures are loaded again). */
   clear(): void {
-    this.db.transaction(() => {
+    this.transact(() => {
       for (const table of ['df_sources', 'df_table_parts', 'df_datadiffs'])
         this.db.prepare(`DELETE FROM ${table}`).run();
-    })();
+      this.columns.empty();
+    });
   }
 
   /**
@@ -145,32 +165,50 @@ export class DatafoldStore {
    * written into the record). Replaces a record with the same id. Returns the id.
    */
   insertDatadiff(record: Json, hidden: Json = {}, summaryResults: Json | null = null): number {
-    return this.db.transaction(() => {
+    return this.transact(() => {
       const id = typeof record.id === 'number' ? record.id : (this.s.nextId.get() as number);
       const withId = { ...record, id };
-      this.s.insertDatadiff.run(
-        id,
-        JSON.stringify(withId),
-        JSON.stringify(hidden),
-        summaryResults && JSON.stringify(summaryResults),
+      this.columns.put(
+        this.s.insertDatadiff.get(
+          id,
+          JSON.stringify(withId),
+          JSON.stringify(hidden),
+          summaryResults && JSON.stringify(summaryResults),
+        ) as unknown[],
       );
       return id;
-    })();
+    });
   }
 
   /** Many records in one transaction (fixtures and the admin API). */
   insertDatadiffs(items: Array<{ record: Json; hidden?: Json; summaryResults?: Json | null }>): number[] {
-    const ids = this.db.transaction(() =>
+    const ids = this.transact(() =>
       items.map((i) => this.insertDatadiff(i.record, i.hidden ?? {}, i.summaryResults ?? null)),
-    )();
+    );
     // After a bulk load, fresh statistics let the planner pick the narrowest index for a filter.
     if (items.length >= 1000) this.db.exec('ANALYZE df_datadiffs');
     return ids;
   }
 
   updateRecord(id: number, record: Json, summaryResults?: Json | null): void {
-    if (summaryResults === undefined) this.s.updateRecord.run(JSON.stringify(record), id);
-    else this.s.updateAll.run(JSON.stringify(record), summaryResults && JSON.stringify(summaryResults), id);
+    const row =
+      summaryResults === undefined
+        ? this.s.updateRecord.get(JSON.stringify(record), id)
+        : this.s.updateAll.get(JSON.stringify(record), summaryResults && JSON.stringify(summaryResults), id);
+    if (row) this.columns.put(row as unknown[]);
+  }
+
+  /**
+   * Runs `fn` in a transaction. The in-memory columns take each write as it is made, so when a
+   * transaction fails (and SQLite rolls its writes back) they are dropped, to be built again.
+   */
+  private transact<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.columns.reset();
+      throw error;
+    }
   }
 
   getDatadiff(id: number): StoredDatadiff | undefined {
@@ -194,15 +232,50 @@ export class DatafoldStore {
     return this.s.unfinished.all() as number[];
   }
 
-  private countOf(sql: string, params: unknown[]): number {
+  /**
+   * A list's count from the in-memory columns, or undefined when SQL must count it: they are not
+   * built yet (the first list on a database that already held records starts building them, a
+   * slice per turn of the event loop), or they cannot test one of the filters as SQL does.
+   */
+  private countInMemory(where: ListQuery['where']): number | undefined {
+    if (this.options.countInMemory === false || this.db.inTransaction) return undefined;
+    if (this.columns.state === 'unbuilt') this.buildColumns();
+    return this.columns.count(where);
+  }
+
+  private buildColumns(): void {
+    const generation = this.columns.startBuild();
+    let after = -Infinity;
+    const step = () => {
+      if (!this.db.open || !this.columns.isBuilding(generation)) return;
+      const rows = this.s.columnRows.all(after, BUILD_ROWS) as unknown[][];
+      for (const row of rows) this.columns.put(row);
+      if (rows.length < BUILD_ROWS) this.columns.finishBuild(generation);
+      else {
+        after = rows[rows.length - 1]![0] as number;
+        setImmediate(step);
+      }
+    };
+    setImmediate(step);
+  }
+
+  /** Whether list counts come from the in-memory columns now (they are built and kept). */
+  countsInMemory(): boolean {
+    return this.options.countInMemory !== false && this.columns.state === 'ready';
+  }
+
+  /** The count `sql` gives, from the in-memory columns when they can give it, remembered per query. */
+  private countOf(sql: string, params: unknown[], where: ListQuery['where']): number {
     const key = `${sql}\u0000${JSON.stringify(params)}`;
     const changes = this.s.changes.get() as number;
     const known = this.counts.get(key);
     if (known?.changes === changes) return known.count;
-    const count = this.db
-      .prepare(sql)
-      .pluck()
-      .get(...params) as number;
+    const count =
+      this.countInMemory(where) ??
+      (this.db
+        .prepare(sql)
+        .pluck()
+        .get(...params) as number);
     if (this.counts.size >= MAX_COUNTS) this.counts.clear();
     this.counts.set(key, { changes, count });
     return count;
@@ -261,6 +334,7 @@ export class DatafoldStore {
         ? `SELECT count(*) FROM (${clauses.map((c) => `SELECT id FROM df_datadiffs WHERE ${c}`).join(' INTERSECT ')})`
         : `SELECT count(*) FROM df_datadiffs ${where}`,
       params,
+      q.where,
     );
     const page = `${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     if (q.offset < DEEP_PAGE && clauses.length === 0) {

@@ -99,8 +99,13 @@ describe('list counts', () => {
 });
 
 describe('list counts on two filters', () => {
-  it('count what both filters pass, given in either order', () => {
-    const store = new DatafoldStore(openDatabase(':memory:'));
+  it.each([
+    ['in SQL', false],
+    ['in memory', true],
+  ])('count what both filters pass, given in either order (%s)', (_, inMemory) => {
+    const store = new DatafoldStore(openDatabase(':memory:'), { countInMemory: inMemory });
+    // A store that emptied its table keeps the in-memory columns from then on.
+    store.clear();
     const statuses = ['done', 'done', 'failed', 'cancelled', 'done', 'waiting', 'done'];
     const records = Array.from({ length: 400 }, (_, i) => ({
       ...record(i + 1, statuses[i % statuses.length]!, 1 + (i % 3)),
@@ -164,6 +169,7 @@ describe('list counts on two filters', () => {
         (r) => r.tags.includes('nightly') && r.data_source1_id === 1,
       ],
     ];
+    expect(store.countsInMemory()).toBe(inMemory);
     for (const [where, passes] of cases) {
       const expected = records.filter(passes).length;
       expect(expected).toBeGreaterThan(0);
