@@ -171,7 +171,7 @@ function testOf(m: Match): ((value: Value) => boolean) | undefined {
     }
     case 'range': {
       const { from, to } = m;
-      if (![from, to].every((bound) => bound === undefined || /^[\x00-\x7f]*$/.test(bound))) return undefined;
+      if ([from, to].some((bound) => bound !== undefined && /[\u0080-\uffff]/.test(bound))) return undefined;
       if (from === undefined && to === undefined) return () => true;
       return (value) =>
         typeof value === 'number'
