@@ -125,6 +125,26 @@ describe('in-memory record columns', () => {
     expect(counted).toBeGreaterThan(300);
   });
 
+  it('leave to SQL a range whose bounds are not ASCII, where the two order strings differently', () => {
+    const db = openDatabase(':memory:');
+    const sql = new DatafoldStore(db, { countInMemory: false });
+    // JavaScript puts U+1F600 (a surrogate pair, from U+D83D) before U+E000; SQLite's UTF-8 bytes after.
+    sql.insertDatadiffs(['\u{1F600}', '\uE000', 'z'].map((status, i) => ({ record: { id: i + 1, status } })));
+    const columns = new RecordColumns();
+    columns.empty();
+    for (const row of db
+      .prepare(`SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs`)
+      .raw()
+      .all())
+      columns.put(row as unknown[]);
+    const from = (bound: string): Where => [{ field: 'status', anyOf: [{ op: 'range', from: bound }] }];
+    expect(sql.listDatadiffs(query(from('\uE000'))).count).toBe(2);
+    expect(columns.count(from('\uE000'))).toBeUndefined();
+    // Against an ASCII bound the two orders agree.
+    expect(columns.count(from('a'))).toBe(sql.listDatadiffs(query(from('a'))).count);
+    expect(columns.count(from('a'))).toBe(3);
+  });
+
   it('leave to SQL a field holding an integer past 2^53, which reaches JavaScript rounded', () => {
     // Only a database written by other means holds one: JSON.stringify writes what a double holds.
     const db = openDatabase(':memory:');
