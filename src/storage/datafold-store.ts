@@ -185,8 +185,12 @@ export class DatafoldStore {
     const ids = this.transact(() =>
       items.map((i) => this.insertDatadiff(i.record, i.hidden ?? {}, i.summaryResults ?? null)),
     );
-    // After a bulk load, fresh statistics let the planner pick the narrowest index for a filter.
-    if (items.length >= 1000) this.db.exec('ANALYZE df_datadiffs');
+    // After a bulk load, fresh statistics let the planner pick the narrowest index for a filter, and
+    // the in-memory dates are sorted for ranges.
+    if (items.length >= 1000) {
+      this.db.exec('ANALYZE df_datadiffs');
+      this.columns.sortDates();
+    }
     return ids;
   }
 

@@ -2,31 +2,17 @@
 // so that a list's count is a pass over typed arrays: about a millisecond for 100,000 records, where
 // SQLite reads the row of every record that one field's index matches (15-40 ms when the filter has
 // alternatives or a date range on several fields). The values are SQLite's own, the generated columns
-// of datafold-fields.ts as each write returns them; a filter is tested once per distinct value, with
-// SQLite's rules for comparing them. A count these rules cannot settle the same way is left to SQL.
+// of datafold-fields.ts as each write returns them; a filter is tested on the distinct values
+// (value-dictionary.ts), by SQLite's rules. A count those cannot settle the same way is left to SQL.
 import { SORT_FIELDS } from './datafold-fields.js';
 import type { Match } from './datafold-store.js';
-
-type Value = string | number | null;
+import { ValueDictionary as Dictionary, type Value } from './value-dictionary.js';
 
 /** The fields in the order of a row given to `put`, after the record's id. */
 export const COLUMN_FIELDS = Object.keys(SORT_FIELDS);
 const FIELD_INDEX = new Map(COLUMN_FIELDS.map((name, i) => [name, i]));
-
-/** A field's distinct values: code → value, code 0 for null. */
-class Dictionary {
-  values: Value[] = [null];
-  codes = new Map<Value, number>([[null, 0]]);
-
-  codeOf(value: Value): number {
-    let code = this.codes.get(value);
-    if (code === undefined) {
-      code = this.values.push(value) - 1;
-      this.codes.set(value, code);
-    }
-    return code;
-  }
-}
+/** The fields a list filters by range. */
+const DATE_FIELDS = COLUMN_FIELDS.flatMap((name, i) => (SORT_FIELDS[name]!.kind === 'date' ? [i] : []));
 
 export class RecordColumns {
   /**
@@ -70,7 +56,14 @@ export class RecordColumns {
   }
 
   finishBuild(generation: number): void {
-    if (this.isBuilding(generation)) this.state = 'ready';
+    if (!this.isBuilding(generation)) return;
+    this.state = 'ready';
+    this.sortDates();
+  }
+
+  /** Sorts the dates for ranges once many were written at once (see ValueDictionary.markRange). */
+  sortDates(): void {
+    for (const f of DATE_FIELDS) this.dictionaries[f]!.sort();
   }
 
   /** Keeps one record's values: `row` is its id, then the value of each field of COLUMN_FIELDS. */
@@ -103,13 +96,9 @@ export class RecordColumns {
     for (const { field, anyOf } of where) {
       const f = FIELD_INDEX.get(field);
       if (f === undefined || this.rounded[f]) return undefined;
-      const alternatives = anyOf.map(testOf);
-      if (!alternatives.every((t) => t !== undefined)) return undefined;
-      const values = this.dictionaries[f]!.values;
-      const pass = new Uint8Array(values.length);
-      for (const test of alternatives)
-        for (let code = 0; code < values.length; code++)
-          if (pass[code] === 0 && test(values[code]!)) pass[code] = 1;
+      const dictionary = this.dictionaries[f]!;
+      const pass = new Uint8Array(dictionary.values.length);
+      if (!anyOf.every((m) => markPassing(dictionary, m, pass))) return undefined;
       const codes = this.codes[f];
       // A field null in every record passes as null does; a test every value passes is left out.
       if (!codes) {
@@ -153,33 +142,25 @@ export class RecordColumns {
 }
 
 /**
- * One alternative of a filter as a test of a value, as SQLite's WHERE clause in listDatadiffs
- * compares it: the generated columns have no type affinity, so a number equals only a number and a
- * string only the same string, and a number sorts before every string. Undefined for what is left to
- * SQL: an element of a list field, and a range whose bounds are not ASCII (JavaScript orders strings
- * by UTF-16 units and SQLite by UTF-8 bytes; against an ASCII bound the two orders agree).
+ * Marks in `pass` the codes of the values that one alternative of a filter passes, as the WHERE
+ * clause of listDatadiffs tests them; false for what is left to SQL: an element of a list field, and
+ * a range whose bounds are not ASCII.
  */
-function testOf(m: Match): ((value: Value) => boolean) | undefined {
+function markPassing(dictionary: Dictionary, m: Match, pass: Uint8Array): boolean {
   switch (m.op) {
-    case 'eq': {
-      const wanted = m.value;
-      return (value) => value === wanted;
-    }
-    case 'path': {
-      const wanted = m.value.toLowerCase();
-      return (value) => value === wanted;
-    }
-    case 'range': {
-      const { from, to } = m;
-      if ([from, to].some((bound) => bound !== undefined && /[\u0080-\uffff]/.test(bound))) return undefined;
-      if (from === undefined && to === undefined) return () => true;
-      return (value) =>
-        typeof value === 'number'
-          ? from === undefined
-          : value !== null && (from === undefined || value >= from) && (to === undefined || value < to);
-    }
+    case 'eq':
+      dictionary.markEqual(pass, m.value);
+      return true;
+    case 'path':
+      dictionary.markEqual(pass, m.value.toLowerCase());
+      return true;
+    case 'range':
+      if ([m.from, m.to].some((bound) => bound !== undefined && /[\u0080-\uffff]/.test(bound))) return false;
+      if (m.from === undefined && m.to === undefined) pass.fill(1);
+      else dictionary.markRange(pass, m.from, m.to);
+      return true;
     case 'element':
-      return undefined;
+      return false;
   }
 }
 
