@@ -5,7 +5,7 @@
 // of datafold-fields.ts as each write returns them; a filter is tested on the distinct values
 // (value-dictionary.ts), by SQLite's rules. A count those cannot settle the same way is left to SQL.
 import { SORT_FIELDS } from './datafold-fields.js';
-import type { Match } from './datafold-store.js';
+import type { Match } from './datafold-lists.js';
 import { ValueDictionary as Dictionary, type Value } from './value-dictionary.js';
 
 /** The fields in the order of a row given to `put`, after the record's id. */
