@@ -19,7 +19,10 @@ export class RecordColumns {
    * 'ready': the columns hold every stored record; 'building': they are being filled from the table
    * (writes meanwhile are kept too); 'unbuilt': nothing is kept, and counts are left to SQL.
    */
-  state: 'unbuilt' | 'building' | 'ready' = 'unbuilt';
+  get state(): 'unbuilt' | 'building' | 'ready' {
+    return this.current;
+  }
+  private current: RecordColumns['state'] = 'unbuilt';
   /** Changes whenever the contents are dropped, so that a build started before stops. */
   private generation = 0;
   private slots = new Map<number, number>();
@@ -57,7 +60,7 @@ export class RecordColumns {
 
   finishBuild(generation: number): void {
     if (!this.isBuilding(generation)) return;
-    this.state = 'ready';
+    this.current = 'ready';
     this.sortDates();
   }
 
@@ -110,7 +113,7 @@ export class RecordColumns {
   }
 
   private drop(state: RecordColumns['state']): void {
-    this.state = state;
+    this.current = state;
     this.generation++;
     this.slots = new Map();
     this.size = 0;
