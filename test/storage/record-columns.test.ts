@@ -121,8 +121,9 @@ describe('in-memory record columns', () => {
       ),
       { numRuns: 300 },
     );
-    // Most filters were counted in memory, and matched records.
-    expect(counted).toBeGreaterThan(300);
+    // Many filters were counted in memory and matched records (300-350 of some 1,300 drawn; the
+    // bound is far below that, so that a draw cannot fail it, and far above none).
+    expect(counted).toBeGreaterThan(100);
   });
 
   it('leave to SQL a range whose bounds are not ASCII, where the two order strings differently', () => {
