@@ -78,7 +78,7 @@ export function startCli(args: string[] = []): Promise<{
   const began = performance.now();
   const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
   // As npm start and the Docker image run it.
-  const flags = ['--max-semi-space-size=2'];
+  const flags = ['--max-semi-space-size=2', '--expose-gc'];
   const child = spawn(process.execPath, [...flags, cli, '--port', '0', '--log-level', 'silent', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

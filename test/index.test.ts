@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../src/index.js';
 
 // The programmatic API, over real HTTP on free ports: two servers in one process share nothing.
@@ -17,6 +17,20 @@ const get = async (server: MockServer, path: string) => {
 };
 
 describe('startMockServer', () => {
+  it('collects the garbage of compiling its validators once they are compiled, when gc is exposed', async () => {
+    // As under npm start and in the Docker image, which run Node with --expose-gc.
+    const saved = globalThis.gc;
+    const collect = vi.fn();
+    globalThis.gc = collect as unknown as typeof globalThis.gc;
+    const server = await startMockServer({ data: '' });
+    try {
+      await vi.waitFor(() => expect(collect).toHaveBeenCalled(), { timeout: 20_000, interval: 50 });
+    } finally {
+      globalThis.gc = saved;
+      await server.close();
+    }
+  });
+
   it('starts independent servers on free ports, each with its own data', async () => {
     expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(a.url).not.toBe(b.url);
