@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   const [, seedMs] = await time(() => app.sources.seed(records));
   rows.push([`seed ${n.toLocaleString()} records (50 indexed sort fields)`, `${seedMs.toFixed(0)} ms`]);
   // Seeding left about 370 MB of garbage, and V8's collection of it (490 → 120 MB, in --trace-gc)
-  // fell in the lists' first requests, adding 10-50 ms to one of them in some runs: it is collected
-  // now, as before the data diff below (see there).
+  // fell in the lists' first requests: in some runs one of them took 24-59 ms where its count took
+  // 0.6 ms. It is collected now, as before the data diff below (see there).
   records.length = 0;
   collectGarbage();
   const queries: Array<[string, string]> = [
