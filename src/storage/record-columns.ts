@@ -13,13 +13,16 @@ export const COLUMN_FIELDS = Object.keys(SORT_FIELDS);
 const FIELD_INDEX = new Map(COLUMN_FIELDS.map((name, i) => [name, i]));
 /** The fields a list filters by range. */
 const DATE_FIELDS = COLUMN_FIELDS.flatMap((name, i) => (SORT_FIELDS[name]!.kind === 'date' ? [i] : []));
+/** The columns take about 25 MB of heap per 100,000 records: past this many, counts stay in SQL. */
+const MAX_RECORDS = 500_000;
 
 export class RecordColumns {
   /**
    * 'ready': the columns hold every stored record; 'building': they are being filled from the table
-   * (writes meanwhile are kept too); 'unbuilt': nothing is kept, and counts are left to SQL.
+   * (writes meanwhile are kept too); 'unbuilt': nothing is kept, and counts are left to SQL;
+   * 'too many': the same, until the table is emptied, as the records outnumber `maxRecords`.
    */
-  get state(): 'unbuilt' | 'building' | 'ready' {
+  get state(): 'unbuilt' | 'building' | 'ready' | 'too many' {
     return this.current;
   }
   private current: RecordColumns['state'] = 'unbuilt';
@@ -34,7 +37,7 @@ export class RecordColumns {
   /** Per field: it holds an integer past 2^53, which reached JavaScript rounded. */
   private rounded: boolean[] = [];
 
-  constructor() {
+  constructor(private readonly maxRecords = MAX_RECORDS) {
     this.drop('unbuilt');
   }
 
@@ -71,10 +74,11 @@ export class RecordColumns {
 
   /** Keeps one record's values: `row` is its id, then the value of each field of COLUMN_FIELDS. */
   put(row: readonly unknown[]): void {
-    if (this.state === 'unbuilt') return;
+    if (this.state === 'unbuilt' || this.state === 'too many') return;
     const id = row[0] as number;
     let slot = this.slots.get(id);
     if (slot === undefined) {
+      if (this.size === this.maxRecords) return this.drop('too many');
       slot = this.size++;
       this.slots.set(id, slot);
       if (slot === this.capacity) this.grow();

@@ -166,6 +166,23 @@ describe('in-memory record columns', () => {
     expect(columns.count([{ field: 'id', anyOf: [{ op: 'eq', value: 1 }] }])).toBe(1);
   });
 
+  it('hand counts back to SQL past their limit of records, until the table is emptied', () => {
+    const columns = new RecordColumns(3);
+    columns.empty();
+    const row = (id: number) => [id, ...COLUMN_FIELDS.map(() => null)];
+    // Record 2 written again is replaced, not added.
+    for (const id of [1, 2, 3, 2]) columns.put(row(id));
+    expect(columns.count([])).toBe(3);
+    columns.put(row(4));
+    expect(columns.state).toBe('too many');
+    expect(columns.count([])).toBeUndefined();
+    columns.put(row(1));
+    expect(columns.state).toBe('too many');
+    columns.empty();
+    columns.put(row(5));
+    expect(columns.count([])).toBe(1);
+  });
+
   it('make a dictionary again once replaced values outnumber the records, and count the same', () => {
     const columns = new RecordColumns();
     columns.empty();
