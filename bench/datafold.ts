@@ -1,6 +1,9 @@
 // Benchmarks of the Datafold API, in-process. Prints one table.
 // Run: npm run bench  (BENCH_RECORDS and BENCH_DIFF_ROWS change the sizes; defaults 100,000 and 1,000,000)
-import { longestStall, benchApp, printTable, time } from './table.js';
+import type * as FieldsModule from '../src/storage/datafold-fields.js';
+import type * as ColumnsModule from '../src/storage/record-columns.js';
+import type * as ListQueryModule from '../src/services/datafold/list-query.js';
+import { benchApp, built, longestStall, printTable, time } from './table.js';
 import { mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
@@ -12,7 +15,7 @@ function collectGarbage(): void {
 }
 
 async function main(): Promise<void> {
-  const { app, inject: send } = await benchApp();
+  const { app, db, inject: send } = await benchApp();
   const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
     JSON.parse((await send(method, url, payload)).body) as Record<string, unknown>;
 
@@ -77,6 +80,43 @@ async function main(): Promise<void> {
       `first ${firstMs.toFixed(1)} ms, then ${(ms / (runs - 1)).toFixed(1)} ms (mean of ${runs - 1})`,
     ]);
   }
+
+  // The in-memory record columns those lists were counted from, made again from the table as the
+  // server makes them when it restarts on a database file: the heap they hold, and the count of each
+  // list above from them alone.
+  const { RecordColumns, COLUMN_FIELDS } = await built<typeof ColumnsModule>('storage/record-columns.js');
+  const { columnOf } = await built<typeof FieldsModule>('storage/datafold-fields.js');
+  const { readListQuery } = await built<typeof ListQueryModule>('services/datafold/list-query.js');
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const columns = new RecordColumns();
+  const [, buildMs] = await time(() => {
+    const generation = columns.startBuild();
+    const read = db.prepare(`SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs`);
+    for (const row of read.raw().iterate() as Iterable<unknown[]>) columns.put(row);
+    columns.finishBuild(generation);
+  });
+  collectGarbage();
+  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  rows.push([
+    `in-memory record columns of the ${n.toLocaleString()} records: built from the table / heap held`,
+    `${buildMs.toFixed(0)} ms / ${heapMb.toFixed(1)} MB`,
+  ]);
+  const firsts: number[] = [];
+  const means: number[] = [];
+  for (const [, query] of queries) {
+    const { where } = readListQuery(Object.fromEntries(new URLSearchParams(query)));
+    const count = () => {
+      if (columns.count(where) === undefined) throw new Error(`${query}: not counted in memory`);
+    };
+    firsts.push((await time(count))[1]);
+    means.push((await time(() => Array.from({ length: 20 }, count)))[1] / 20);
+  }
+  const span = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)} ms`;
+  rows.push([
+    `their counts of the ${queries.length} lists above`,
+    `first ${span(firsts)}, then ${span(means)} (mean of 20 each)`,
+  ]);
 
   // A data diff of M rows x 6 columns between two data sources, 1% of values changed.
   const m = Number(process.env.BENCH_DIFF_ROWS ?? 1_000_000);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type * as AppModule from '../src/app.js';
+import type Database from 'better-sqlite3';
 import type * as DbModule from '../src/storage/db.js';
 import { generateTables, mulberry32, type TableSpec } from '../scripts/tables.js';
 
@@ -11,7 +12,7 @@ import { generateTables, mulberry32, type TableSpec } from '../scripts/tables.js
  * runs it: its worker threads and child processes then load plain JavaScript, where the same module
  * under tsx would have them load TypeScript through tsx, and time that too.
  */
-async function built<T>(path: string): Promise<T> {
+export async function built<T>(path: string): Promise<T> {
   return (await import(new URL(`../dist/src/${path}`, import.meta.url).href)) as T;
 }
 
@@ -19,10 +20,22 @@ async function built<T>(path: string): Promise<T> {
  * The built app with no fixtures, its validators compiled as a listening server's are soon after it
  * starts, and `inject` that throws on anything but 200/201.
  */
-export async function benchApp() {
+export interface BenchApp {
+  app: AppModule.App;
+  /** Its database, for benchmarks of the storage beneath the API. */
+  db: Database.Database;
+  inject: (
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+  ) => Promise<{ statusCode: number; body: string }>;
+}
+
+export async function benchApp(): Promise<BenchApp> {
   const { buildApp } = await built<typeof AppModule>('app.js');
   const { openDatabase } = await built<typeof DbModule>('storage/db.js');
-  const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db: openDatabase(':memory:') });
+  const db = openDatabase(':memory:');
+  const app = await buildApp({ config: { data: '', logLevel: 'silent' }, db });
   await app.warmUp();
   // Fastify loads its injection library on the first inject, which a listening server never does:
   // load it here, with a request no benchmark times.
@@ -33,7 +46,7 @@ export async function benchApp() {
       throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
     return res;
   };
-  return { app, inject };
+  return { app, db, inject };
 }
 
 export async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
@@ -69,7 +82,10 @@ export function printTable(rows: Array<[string, string]>): void {
  * The built CLI in a process of its own (logs off, then `args`), once it prints its URL; `ms` is spawn
  * to listening.
  */
-export function startCli(args: string[] = []): Promise<{
+export function startCli(
+  args: string[] = [],
+  nodeFlags: string[] = [],
+): Promise<{
   ms: number;
   url: string;
   child: ChildProcess;
@@ -78,7 +94,7 @@ export function startCli(args: string[] = []): Promise<{
   const began = performance.now();
   const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
   // As npm start and the Docker image run it.
-  const flags = ['--max-semi-space-size=2', '--expose-gc'];
+  const flags = ['--max-semi-space-size=2', '--expose-gc', ...nodeFlags];
   const child = spawn(process.execPath, [...flags, cli, '--port', '0', '--log-level', 'silent', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
