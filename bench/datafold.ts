@@ -84,15 +84,15 @@ async function main(): Promise<void> {
   // The in-memory record columns those lists were counted from, made again from the table as the
   // server makes them when it restarts on a database file: the heap they hold, and the count of each
   // list above from them alone.
-  const { RecordColumns, COLUMN_FIELDS } = await built<typeof ColumnsModule>('storage/record-columns.js');
-  const { columnOf } = await built<typeof FieldsModule>('storage/datafold-fields.js');
+  const { RecordColumns } = await built<typeof ColumnsModule>('storage/record-columns.js');
+  const { COLUMN_ROW } = await built<typeof FieldsModule>('storage/datafold-fields.js');
   const { readListQuery } = await built<typeof ListQueryModule>('services/datafold/list-query.js');
   collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
   const columns = new RecordColumns();
   const [, buildMs] = await time(() => {
     const generation = columns.startBuild();
-    const read = db.prepare(`SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs`);
+    const read = db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs`);
     for (const row of read.raw().iterate() as Iterable<unknown[]>) columns.put(row);
     columns.finishBuild(generation);
   });

@@ -89,6 +89,9 @@ export const SORT_FIELDS: Record<string, SortField> = {
 /** The generated column holding a sort field's value. */
 export const columnOf = (name: string): string => `f_${name.replace(/\W/g, '_')}`;
 
+/** A record's id and each sort field's column, in SORT_FIELDS order: the row record-columns.ts keeps. */
+export const COLUMN_ROW = `id, ${Object.keys(SORT_FIELDS).map(columnOf).join(', ')}`;
+
 /**
  * df_datadiffs with one indexed, generated column per sort field. Idempotent. The columns are STORED:
  * a filter the index does not cover then reads the value from the row instead of parsing the record's

@@ -2,9 +2,9 @@
 // datafold-fields.ts, and its count from the in-memory columns (record-columns.ts) when they can give
 // it, in SQL when not.
 import type { Db } from './db.js';
-import { columnOf, SORT_FIELDS } from './datafold-fields.js';
+import { COLUMN_ROW, columnOf, SORT_FIELDS } from './datafold-fields.js';
 import type { Json } from './datafold-store.js';
-import { COLUMN_FIELDS, type RecordColumns } from './record-columns.js';
+import type { RecordColumns } from './record-columns.js';
 
 /** One alternative of a list filter on one field. */
 export type Match =
@@ -48,11 +48,7 @@ export class DatadiffLists {
     private readonly inMemory: boolean,
   ) {
     this.s = {
-      columnRows: db
-        .prepare(
-          `SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`,
-        )
-        .raw(),
+      columnRows: db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`).raw(),
       // Rows changed through this connection since it opened: any write at all changes it.
       changes: db.prepare('SELECT total_changes()').pluck(),
     };

@@ -2,10 +2,10 @@
 // kept as the JSON the API answers with; list filters and sorting use the generated columns of
 // datafold-fields.ts, and list counts the copy of those columns in memory (record-columns.ts).
 import type { Db } from './db.js';
-import { columnOf } from './datafold-fields.js';
+import { COLUMN_ROW, columnOf } from './datafold-fields.js';
 import { DatadiffLists, type ListQuery } from './datafold-lists.js';
 import { joinParts, partsOf } from './parts.js';
-import { COLUMN_FIELDS, RecordColumns } from './record-columns.js';
+import { RecordColumns } from './record-columns.js';
 
 export type { ListQuery, Match } from './datafold-lists.js';
 
@@ -26,7 +26,7 @@ export interface StoredDatadiff {
 }
 
 /** Each write returns the record's id and generated columns, for the in-memory columns. */
-const RETURNING = `RETURNING id, ${COLUMN_FIELDS.map(columnOf).join(', ')}`;
+const RETURNING = `RETURNING ${COLUMN_ROW}`;
 
 export class DatafoldStore {
   private readonly s;

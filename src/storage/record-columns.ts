@@ -8,7 +8,7 @@ import { SORT_FIELDS } from './datafold-fields.js';
 import type { Match } from './datafold-lists.js';
 import { ValueDictionary as Dictionary, type Value } from './value-dictionary.js';
 
-/** The fields in the order of a row given to `put`, after the record's id. */
+/** The fields in the order of a row given to `put` (COLUMN_ROW), after the record's id. */
 export const COLUMN_FIELDS = Object.keys(SORT_FIELDS);
 const FIELD_INDEX = new Map(COLUMN_FIELDS.map((name, i) => [name, i]));
 /** The fields a list filters by range. */

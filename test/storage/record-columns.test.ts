@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { columnOf } from '../../src/storage/datafold-fields.js';
+import { COLUMN_ROW } from '../../src/storage/datafold-fields.js';
 import { DatafoldStore, type ListQuery, type Match } from '../../src/storage/datafold-store.js';
-import { openDatabase } from '../../src/storage/db.js';
+import { openDatabase, type Db } from '../../src/storage/db.js';
 import { COLUMN_FIELDS, RecordColumns } from '../../src/storage/record-columns.js';
 
 type Where = ListQuery['where'];
@@ -80,6 +80,15 @@ const whereArb: fc.Arbitrary<Where> = fc.uniqueArray(
   { maxLength: 3, selector: (c) => c.field },
 );
 
+/** The table's rows, as the store's writes return them, and in-memory columns holding them. */
+function columnsOf(db: Db): { columns: RecordColumns; rows: unknown[][] } {
+  const rows = db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs`).raw().all() as unknown[][];
+  const columns = new RecordColumns();
+  columns.empty();
+  for (const row of rows) columns.put(row);
+  return { columns, rows };
+}
+
 describe('in-memory record columns', () => {
   it('count what SQLite counts, on values the two could compare differently', () => {
     let counted = 0;
@@ -91,13 +100,7 @@ describe('in-memory record columns', () => {
           const db = openDatabase(':memory:');
           const store = new DatafoldStore(db, { countInMemory: false });
           store.insertDatadiffs(records.map(([record, hidden]) => ({ record, hidden })));
-          const columns = new RecordColumns();
-          columns.empty();
-          const rows = db
-            .prepare(`SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs`)
-            .raw()
-            .all() as unknown[][];
-          for (const row of rows) columns.put(row);
+          const { columns, rows } = columnsOf(db);
           for (const where of wheres) {
             const inMemory = columns.count(where);
             const needsSql = where.some(
@@ -131,13 +134,7 @@ describe('in-memory record columns', () => {
     const sql = new DatafoldStore(db, { countInMemory: false });
     // JavaScript puts U+1F600 (a surrogate pair, from U+D83D) before U+E000; SQLite's UTF-8 bytes after.
     sql.insertDatadiffs(['\u{1F600}', '\uE000', 'z'].map((status, i) => ({ record: { id: i + 1, status } })));
-    const columns = new RecordColumns();
-    columns.empty();
-    for (const row of db
-      .prepare(`SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs`)
-      .raw()
-      .all())
-      columns.put(row as unknown[]);
+    const { columns } = columnsOf(db);
     const from = (bound: string): Where => [{ field: 'status', anyOf: [{ op: 'range', from: bound }] }];
     expect(sql.listDatadiffs(query(from('\uE000'))).count).toBe(2);
     expect(columns.count(from('\uE000'))).toBeUndefined();
@@ -152,14 +149,7 @@ describe('in-memory record columns', () => {
     db.prepare('INSERT INTO df_datadiffs (id, record) VALUES (1, ?)').run(
       '{"id":1,"data_source1_id":9007199254740993}',
     );
-    const columns = new RecordColumns();
-    columns.empty();
-    columns.put(
-      db
-        .prepare(`SELECT id, ${COLUMN_FIELDS.map(columnOf).join(', ')} FROM df_datadiffs`)
-        .raw()
-        .get() as unknown[],
-    );
+    const { columns } = columnsOf(db);
     const where: Where = [{ field: 'data_source1_id', anyOf: [{ op: 'eq', value: 2 ** 53 }] }];
     expect(new DatafoldStore(db, { countInMemory: false }).listDatadiffs(query(where)).count).toBe(0);
     expect(columns.count(where)).toBeUndefined();
