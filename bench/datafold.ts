@@ -37,9 +37,9 @@ async function main(): Promise<void> {
   }));
   const [, seedMs] = await time(() => app.sources.seed(records));
   rows.push([`seed ${n.toLocaleString()} records (50 indexed sort fields)`, `${seedMs.toFixed(0)} ms`]);
-  // Seeding left about 370 MB of garbage, and V8's collection of it (490 → 120 MB, in --trace-gc)
-  // fell in the lists' first requests: in some runs one of them took 24-59 ms where its count took
-  // 0.6 ms. It is collected now, as before the data diff below (see there).
+  // Seeding leaves hundreds of MB of garbage, and V8's collection of it fell in the lists' first
+  // requests: in some runs one of them took 57-59 ms, where it took 5-7 ms in others. It is collected
+  // now, as before the data diff below (see there).
   records.length = 0;
   collectGarbage();
   const queries: Array<[string, string]> = [

@@ -67,7 +67,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (config.watch && config.data) unwatch = await watchFixtures(config.data, built);
     await built.app.listen({ port: config.port, host: config.host });
     const app = built.app;
-    // Compiling the validators leaves tens of MB of garbage (a heap of 58 MB, 20 once collected),
+    // Compiling the validators leaves tens of MB of garbage (bench/start.ts prints the collection),
     // which V8 would otherwise collect only once the process had grown under load. Started with
     // --expose-gc (npm start, the Docker image), the server collects it once, right after.
     built

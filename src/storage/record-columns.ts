@@ -13,7 +13,10 @@ export const COLUMN_FIELDS = Object.keys(SORT_FIELDS);
 const FIELD_INDEX = new Map(COLUMN_FIELDS.map((name, i) => [name, i]));
 /** The fields a list filters by range. */
 const DATE_FIELDS = COLUMN_FIELDS.flatMap((name, i) => (SORT_FIELDS[name]!.kind === 'date' ? [i] : []));
-/** The columns take about 25 MB of heap per 100,000 records: past this many, counts stay in SQL. */
+/**
+ * The columns hold about 36 MB of heap per 100,000 records (bench/datafold.ts): past this many,
+ * counts stay in SQL.
+ */
 const MAX_RECORDS = 500_000;
 
 export class RecordColumns {
