@@ -56,6 +56,12 @@ async function main(): Promise<void> {
       'status=done&data_source1_id=2&order_by=created_at',
     ],
     ['list, result=different & table1=DB.S.T7', 'result=different&table1=DB.S.T7'],
+    // Many records pass, and the sort field's index does not give their order.
+    ['list, status=done, sort by stats.match_ratio', 'status=done&order_by=stats.match_ratio'],
+    [
+      'list, result=identical, sort by created_at desc',
+      'result=identical&order_by=created_at&sort_order=desc',
+    ],
     // Alternatives and ranges: counted through one index and a row lookup per match.
     [
       'list, status=done,failed & data_source1_id=1,3 & result=different,error',

@@ -1,6 +1,6 @@
-// Lists of Datafold data diff records: a page in SQL, through the generated, indexed columns of
-// datafold-fields.ts, and its count from the in-memory columns (record-columns.ts) when they can give
-// it, in SQL when not.
+// Lists of Datafold data diff records: a count and a page from the in-memory columns
+// (record-columns.ts) when they can give them, in SQL when not, through the generated, indexed
+// columns of datafold-fields.ts.
 import type { Db } from './db.js';
 import { COLUMN_ROW, columnOf, SORT_FIELDS } from './datafold-fields.js';
 import type { Json } from './datafold-store.js';
@@ -41,7 +41,7 @@ export class DatadiffLists {
    */
   private readonly counts = new Map<string, { changes: number; count: number }>();
 
-  /** `columns` are the store's, which its writes keep; `inMemory: false` counts every list in SQL. */
+  /** `columns` are the store's, which its writes keep; `inMemory: false` does every list in SQL. */
   constructor(
     private readonly db: Db,
     private readonly columns: RecordColumns,
@@ -51,18 +51,18 @@ export class DatadiffLists {
       columnRows: db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`).raw(),
       // Rows changed through this connection since it opened: any write at all changes it.
       changes: db.prepare('SELECT total_changes()').pluck(),
+      records: db.prepare('SELECT id, record FROM df_datadiffs WHERE id IN (SELECT value FROM json_each(?))'),
     };
   }
 
   /**
-   * A list's count from the in-memory columns, or undefined when SQL must count it: they are not
-   * built yet (the first list on a database that already held records starts building them, a
-   * slice per turn of the event loop), or they cannot test one of the filters as SQL does.
+   * Whether the in-memory columns can give lists now. They are not built on a database that already
+   * held records: the first list starts building them, a slice per turn of the event loop.
    */
-  private countInMemory(where: ListQuery['where']): number | undefined {
-    if (!this.inMemory || this.db.inTransaction) return undefined;
+  private columnsReady(): boolean {
+    if (!this.inMemory || this.db.inTransaction) return false;
     if (this.columns.state === 'unbuilt') this.buildColumns();
-    return this.columns.count(where);
+    return this.columns.state === 'ready';
   }
 
   private buildColumns(): void {
@@ -81,8 +81,8 @@ export class DatadiffLists {
     setImmediate(step);
   }
 
-  /** Whether list counts come from the in-memory columns now (they are built and kept). */
-  countsInMemory(): boolean {
+  /** Whether lists come from the in-memory columns now (they are built and kept). */
+  listsInMemory(): boolean {
     return this.inMemory && this.columns.state === 'ready';
   }
 
@@ -93,7 +93,7 @@ export class DatadiffLists {
     const known = this.counts.get(key);
     if (known?.changes === changes) return known.count;
     const count =
-      this.countInMemory(where) ??
+      (this.columnsReady() ? this.columns.count(where) : undefined) ??
       (this.db
         .prepare(sql)
         .pluck()
@@ -159,6 +159,13 @@ export class DatadiffLists {
       params,
       q.where,
     );
+    // A filtered page from the in-memory columns: SQLite reads every row that passes to sort them
+    // (37 ms for 60,000 of 100,000 records, timed by hand), where the columns pick the page in 1-3
+    // ms. Without a filter, SQL walks the sort field's index and reads just the page.
+    if (q.where.length > 0 && this.columnsReady()) {
+      const ids = this.columns.page(q.where, q);
+      if (ids) return { count, records: this.recordsOf(ids) };
+    }
     const page = `${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     if (q.offset < DEEP_PAGE && clauses.length === 0) {
       const records = this.db
@@ -174,13 +181,17 @@ export class DatadiffLists {
       .prepare(`SELECT id FROM df_datadiffs ${page}`)
       .pluck()
       .all(...params, q.limit, q.offset) as number[];
+    return { count, records: this.recordsOf(ids) };
+  }
+
+  /** The records of `ids`, in that order. */
+  private recordsOf(ids: readonly number[]): Json[] {
     const byId = new Map(
-      (
-        this.db
-          .prepare(`SELECT id, record FROM df_datadiffs WHERE id IN (SELECT value FROM json_each(?))`)
-          .all(JSON.stringify(ids)) as Array<{ id: number; record: string }>
-      ).map((r) => [r.id, r.record]),
+      (this.s.records.all(JSON.stringify(ids)) as Array<{ id: number; record: string }>).map((r) => [
+        r.id,
+        r.record,
+      ]),
     );
-    return { count, records: ids.map((id) => JSON.parse(byId.get(id)!) as Json) };
+    return ids.map((id) => JSON.parse(byId.get(id)!) as Json);
   }
 }

@@ -37,12 +37,12 @@ export class DatafoldStore {
   private readonly columns = new RecordColumns();
   private readonly lists;
 
-  /** `countInMemory: false` counts every list in SQL (tests hold the two ways to each other). */
+  /** `inMemory: false` counts and pages every list in SQL (tests hold the two ways to each other). */
   constructor(
     private readonly db: Db,
-    options: { countInMemory?: boolean } = {},
+    options: { inMemory?: boolean } = {},
   ) {
-    this.lists = new DatadiffLists(db, this.columns, options.countInMemory !== false);
+    this.lists = new DatadiffLists(db, this.columns, options.inMemory !== false);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       source: p('SELECT id, name FROM df_sources WHERE id = ?'),
@@ -203,9 +203,9 @@ export class DatafoldStore {
     return this.s.unfinished.all() as number[];
   }
 
-  /** Whether list counts come from the in-memory columns now (they are built and kept). */
-  countsInMemory(): boolean {
-    return this.lists.countsInMemory();
+  /** Whether lists come from the in-memory columns now (they are built and kept). */
+  listsInMemory(): boolean {
+    return this.lists.listsInMemory();
   }
 
   /** One page of records matching `q`, and how many match in all. */

@@ -22,11 +22,22 @@ export class ValueDictionary {
   private sortedNumbers: number[] = [];
   private sortedUpTo = 1;
 
+  /**
+   * No string value holds a UTF-16 unit from U+D800 up, so JavaScript's comparison orders them as
+   * SQLite does (by UTF-8 bytes, that is by code points).
+   */
+  get ordersAsUtf8(): boolean {
+    return this.belowSurrogates;
+  }
+  private belowSurrogates = true;
+
   codeOf(value: Value): number {
     let code = this.codes.get(value);
     if (code === undefined) {
       code = this.values.push(value) - 1;
       this.codes.set(value, code);
+      if (this.belowSurrogates && typeof value === 'string' && /[\ud800-\uffff]/.test(value))
+        this.belowSurrogates = false;
     }
     return code;
   }

@@ -103,7 +103,7 @@ describe('list counts on two filters', () => {
     ['in SQL', false],
     ['in memory', true],
   ])('count what both filters pass, given in either order (%s)', (_, inMemory) => {
-    const store = new DatafoldStore(openDatabase(':memory:'), { countInMemory: inMemory });
+    const store = new DatafoldStore(openDatabase(':memory:'), { inMemory });
     // A store that emptied its table keeps the in-memory columns from then on.
     store.clear();
     const statuses = ['done', 'done', 'failed', 'cancelled', 'done', 'waiting', 'done'];
@@ -169,7 +169,7 @@ describe('list counts on two filters', () => {
         (r) => r.tags.includes('nightly') && r.data_source1_id === 1,
       ],
     ];
-    expect(store.countsInMemory()).toBe(inMemory);
+    expect(store.listsInMemory()).toBe(inMemory);
     for (const [where, passes] of cases) {
       const expected = records.filter(passes).length;
       expect(expected).toBeGreaterThan(0);

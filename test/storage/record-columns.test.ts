@@ -4,6 +4,7 @@ import { COLUMN_ROW } from '../../src/storage/datafold-fields.js';
 import { DatafoldStore, type ListQuery, type Match } from '../../src/storage/datafold-store.js';
 import { openDatabase, type Db } from '../../src/storage/db.js';
 import { COLUMN_FIELDS, RecordColumns } from '../../src/storage/record-columns.js';
+import { mulberry32 } from '../../scripts/tables.js';
 
 type Where = ListQuery['where'];
 const query = (where: Where): ListQuery => ({ where, orderBy: 'id', descending: false, offset: 0, limit: 5 });
@@ -98,7 +99,7 @@ describe('in-memory record columns', () => {
         fc.array(whereArb, { minLength: 1, maxLength: 8 }),
         (records, wheres) => {
           const db = openDatabase(':memory:');
-          const store = new DatafoldStore(db, { countInMemory: false });
+          const store = new DatafoldStore(db, { inMemory: false });
           store.insertDatadiffs(records.map(([record, hidden]) => ({ record, hidden })));
           const { columns, rows } = columnsOf(db);
           for (const where of wheres) {
@@ -129,9 +130,87 @@ describe('in-memory record columns', () => {
     expect(counted).toBeGreaterThan(100);
   });
 
+  it('page as SQLite pages, in every sort order, on values the two could order differently', () => {
+    let paged = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(recordArb, hiddenArb), { maxLength: 30 }),
+        fc.array(
+          fc.record({
+            // No filter half the time, so that many pages hold several records.
+            where: fc.oneof(whereArb, fc.constant<Where>([])),
+            orderBy: fc.constantFrom(...FIELDS, 'updated_at', 'result'),
+            descending: fc.boolean(),
+            offset: fc.nat(12),
+            limit: fc.integer({ min: 1, max: 12 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (records, queries) => {
+          const db = openDatabase(':memory:');
+          const store = new DatafoldStore(db, { inMemory: false });
+          store.insertDatadiffs(records.map(([record, hidden]) => ({ record, hidden })));
+          const { columns, rows } = columnsOf(db);
+          for (const q of queries) {
+            const ids = columns.page(q.where, q);
+            const rounded = rows.some((row) => row[1 + COLUMN_FIELDS.indexOf(q.orderBy)] === 2 ** 53 + 2);
+            // Settled in memory exactly when the count is, unless the sort field holds a rounded integer.
+            if (rounded) expect(ids).toBeUndefined();
+            else expect(ids === undefined).toBe(columns.count(q.where) === undefined);
+            if (ids === undefined) continue;
+            const sql = store.listDatadiffs({ ...q, where: q.where }).records.map((r) => r.id);
+            expect(ids).toEqual(sql);
+            paged += ids.length > 1 ? 1 : 0;
+          }
+          db.close();
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Many pages of two records or more were compared.
+    expect(paged).toBeGreaterThan(100);
+  });
+
+  it('pick a page among thousands of records as SQLite does, near the start or deep', () => {
+    const db = openDatabase(':memory:');
+    const sql = new DatafoldStore(db, { inMemory: false });
+    // Repeated values and nulls, so that ties fall to the id; ids not in the order of the writes.
+    const rand = mulberry32(11);
+    sql.insertDatadiffs(
+      Array.from({ length: 3000 }, (_, i) => ({
+        record: {
+          id: ((i * 7919) % 3000) + 1,
+          status: ['done', 'failed', 'done'][i % 3],
+          created_at: `2025-01-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+          diff_stats: i % 10 === 0 ? null : { match_ratio: Math.round(rand() * 50) / 50 },
+        },
+      })),
+    );
+    const { columns } = columnsOf(db);
+    const done: Where = [{ field: 'status', anyOf: [{ op: 'eq', value: 'done' }] }];
+    let compared = 0;
+    for (const orderBy of ['stats.match_ratio', 'created_at', 'id'])
+      for (const descending of [false, true])
+        for (const [offset, limit] of [
+          [0, 1],
+          [0, 100],
+          [37, 20],
+          [400, 100],
+          [1950, 100],
+        ] as const) {
+          const q = { where: done, orderBy, descending, offset, limit };
+          const ids = columns.page(done, q);
+          expect(ids).toEqual(sql.listDatadiffs(q).records.map((r) => r.id));
+          compared += ids!.length;
+        }
+    // Six orders, each with pages of 1, 100, 20, 100 and the last 50 records that pass.
+    expect(compared).toBe(6 * 271);
+    db.close();
+  });
+
   it('leave to SQL a range whose bounds are not ASCII, where the two order strings differently', () => {
     const db = openDatabase(':memory:');
-    const sql = new DatafoldStore(db, { countInMemory: false });
+    const sql = new DatafoldStore(db, { inMemory: false });
     // JavaScript puts U+1F600 (a surrogate pair, from U+D83D) before U+E000; SQLite's UTF-8 bytes after.
     sql.insertDatadiffs(['\u{1F600}', '\uE000', 'z'].map((status, i) => ({ record: { id: i + 1, status } })));
     const { columns } = columnsOf(db);
@@ -151,7 +230,7 @@ describe('in-memory record columns', () => {
     );
     const { columns } = columnsOf(db);
     const where: Where = [{ field: 'data_source1_id', anyOf: [{ op: 'eq', value: 2 ** 53 }] }];
-    expect(new DatafoldStore(db, { countInMemory: false }).listDatadiffs(query(where)).count).toBe(0);
+    expect(new DatafoldStore(db, { inMemory: false }).listDatadiffs(query(where)).count).toBe(0);
     expect(columns.count(where)).toBeUndefined();
     expect(columns.count([{ field: 'id', anyOf: [{ op: 'eq', value: 1 }] }])).toBe(1);
   });
@@ -213,12 +292,14 @@ describe('list counts from the in-memory columns', () => {
   it('follow every kind of write', () => {
     const db = openDatabase(':memory:');
     const store = new DatafoldStore(db);
-    const sql = new DatafoldStore(db, { countInMemory: false });
+    const sql = new DatafoldStore(db, { inMemory: false });
     store.clear();
-    expect(store.countsInMemory()).toBe(true);
+    expect(store.listsInMemory()).toBe(true);
+    // The same counts and pages as SQL gives, in id order and by status, descending.
     const same = () => {
       for (const where of [doneFrom2, doneFrom2.slice(0, 1), []])
-        expect(store.listDatadiffs(query(where)).count).toBe(sql.listDatadiffs(query(where)).count);
+        for (const q of [query(where), { ...query(where), orderBy: 'status', descending: true }])
+          expect(store.listDatadiffs(q)).toEqual(sql.listDatadiffs(q));
       return store.listDatadiffs(query(doneFrom2)).count;
     };
     store.insertDatadiffs([1, 2, 3, 4, 5].map((id) => ({ record: done(id) })));
@@ -235,10 +316,10 @@ describe('list counts from the in-memory columns', () => {
     // A record stored without an id gets the next one, 8.
     store.insertDatadiff({ status: 'done', data_source1_id: 2 });
     expect(same()).toBe(4);
-    expect(store.countsInMemory()).toBe(true);
+    expect(store.listsInMemory()).toBe(true);
     store.clear();
     expect(same()).toBe(0);
-    expect(store.countsInMemory()).toBe(true);
+    expect(store.listsInMemory()).toBe(true);
   });
 
   it('are dropped when a transaction rolls back, and built again from the table', async () => {
@@ -254,27 +335,27 @@ describe('list counts from the in-memory columns', () => {
         throw new Error('fixture failed');
       }),
     ).toThrow('fixture failed');
-    expect(store.countsInMemory()).toBe(false);
+    expect(store.listsInMemory()).toBe(false);
     expect(store.listDatadiffs(query(doneFrom2)).count).toBe(3);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(store.countsInMemory()).toBe(true);
+    expect(store.listsInMemory()).toBe(true);
     expect(store.listDatadiffs(query(doneFrom2)).count).toBe(3);
   });
 
   it('are built from a table that already held records, a slice per turn, keeping writes meanwhile', async () => {
     const db = openDatabase(':memory:');
-    const sql = new DatafoldStore(db, { countInMemory: false });
+    const sql = new DatafoldStore(db, { inMemory: false });
     sql.insertDatadiffs(Array.from({ length: 2500 }, (_, i) => ({ record: done(i + 1) })));
     const store = new DatafoldStore(db);
     expect(store.listDatadiffs(query(doneFrom2)).count).toBe(1250);
-    expect(store.countsInMemory()).toBe(false);
+    expect(store.listsInMemory()).toBe(false);
     await new Promise((resolve) => setImmediate(resolve));
     // One slice of 1,000 read; a record the build has passed and one it has yet to read change.
     store.updateRecord(1, done(1, 'failed'));
     store.updateRecord(2001, done(2001, 'failed'));
     store.insertDatadiff(done(2501));
     for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
-    expect(store.countsInMemory()).toBe(true);
+    expect(store.listsInMemory()).toBe(true);
     expect(store.listDatadiffs(query(doneFrom2)).count).toBe(1249);
     expect(store.listDatadiffs(query([])).count).toBe(2501);
   });
