@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { sample } from 'openapi-sampler';
 
 type Json = Record<string, unknown>;
 
@@ -42,8 +41,10 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
  */
 const WARM_RUNS = 20;
 
-/** Runs `validate` on a sample of `schema` (openapi-sampler), so that its code is compiled. */
-function exercise(validate: ValidateFunction, schema: Json, document: Json): void {
+type Sample = (typeof import('openapi-sampler'))['sample'];
+
+/** Runs `validate` on a sample of `schema` made by openapi-sampler, so that its code is compiled. */
+function exercise(sample: Sample, validate: ValidateFunction, schema: Json, document: Json): void {
   let body: unknown;
   try {
     body = sample(schema, { quiet: true }, document);
@@ -76,7 +77,7 @@ export function loadSpec(file: URL | string, id: string): Spec {
   const queryAjv = new Ajv2020({ strict: false, coerceTypes: true });
   const operations = new Map<string, Operation>();
   /** Per operation, what compiles all its validators. */
-  const compilers: Array<() => void> = [];
+  const compilers: Array<(sample: Sample) => void> = [];
   const paths = document.paths as Record<string, Record<string, Json>>;
   for (const [path, item] of Object.entries(paths)) {
     for (const method of METHODS) {
@@ -120,13 +121,13 @@ export function loadSpec(file: URL | string, id: string): Spec {
         );
         if (status.startsWith('2')) successes.set(status, (content[type] as Json).schema as Json);
       }
-      compilers.push(() => {
+      compilers.push((sample) => {
         query();
         body();
         for (const [status, compile] of responses) {
           const validate = compile();
           const schema = successes.get(status);
-          if (schema) exercise(validate, schema, document);
+          if (schema) exercise(sample, validate, schema, document);
         }
       });
       operations.set(operationId, {
@@ -155,10 +156,12 @@ export function loadSpec(file: URL | string, id: string): Spec {
     return validate;
   };
   const warmUp = async (stopped = () => false) => {
+    // Loaded here, once the server listens: importing it takes about 17 ms.
+    const { sample } = await import('openapi-sampler');
     for (const compile of compilers) {
       await new Promise((turn) => setImmediate(turn));
       if (stopped()) return;
-      compile();
+      compile(sample);
     }
   };
   return { document, operations, component, warmUp };

@@ -3,7 +3,9 @@
 // SQLite reads the row of every record that one field's index matches (15-40 ms when the filter has
 // alternatives or a date range on several fields). The values are SQLite's own, the generated columns
 // of datafold-fields.ts as each write returns them; a filter is tested on the distinct values
-// (value-dictionary.ts), by SQLite's rules. A count those cannot settle the same way is left to SQL.
+// (value-dictionary.ts), by SQLite's rules. A filtered list's page is picked here too, the records
+// that pass ordered as SQLite orders them, where SQLite reads every such row to sort them. A count or
+// a page these cannot settle the same way is left to SQL.
 import { SORT_FIELDS } from './datafold-fields.js';
 import type { Match } from './datafold-lists.js';
 import { ValueDictionary as Dictionary, type Value } from './value-dictionary.js';
