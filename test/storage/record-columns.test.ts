@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COLUMN_ROW } from '../../src/storage/datafold-fields.js';
-import { DatafoldStore, type ListQuery, type Match } from '../../src/storage/datafold-store.js';
+import { DatafoldStore, type Json, type ListQuery, type Match } from '../../src/storage/datafold-store.js';
 import { openDatabase, type Db } from '../../src/storage/db.js';
 import { COLUMN_FIELDS, RecordColumns } from '../../src/storage/record-columns.js';
 import { mulberry32 } from '../../scripts/tables.js';
@@ -90,6 +90,14 @@ function columnsOf(db: Db): { columns: RecordColumns; rows: unknown[][] } {
   return { columns, rows };
 }
 
+/** A store that lists in SQL alone, holding `records`, and in-memory columns made from its table. */
+function stored(records: ReadonlyArray<[Json, Json]>) {
+  const db = openDatabase(':memory:');
+  const store = new DatafoldStore(db, { inMemory: false });
+  store.insertDatadiffs(records.map(([record, hidden]) => ({ record, hidden })));
+  return { db, store, ...columnsOf(db) };
+}
+
 describe('in-memory record columns', () => {
   it('count what SQLite counts, on values the two could compare differently', () => {
     let counted = 0;
@@ -98,10 +106,7 @@ describe('in-memory record columns', () => {
         fc.array(fc.tuple(recordArb, hiddenArb), { maxLength: 30 }),
         fc.array(whereArb, { minLength: 1, maxLength: 8 }),
         (records, wheres) => {
-          const db = openDatabase(':memory:');
-          const store = new DatafoldStore(db, { inMemory: false });
-          store.insertDatadiffs(records.map(([record, hidden]) => ({ record, hidden })));
-          const { columns, rows } = columnsOf(db);
+          const { db, store, columns, rows } = stored(records);
           for (const where of wheres) {
             const inMemory = columns.count(where);
             const needsSql = where.some(
@@ -147,10 +152,7 @@ describe('in-memory record columns', () => {
           { minLength: 1, maxLength: 8 },
         ),
         (records, queries) => {
-          const db = openDatabase(':memory:');
-          const store = new DatafoldStore(db, { inMemory: false });
-          store.insertDatadiffs(records.map(([record, hidden]) => ({ record, hidden })));
-          const { columns, rows } = columnsOf(db);
+          const { db, store, columns, rows } = stored(records);
           for (const q of queries) {
             const ids = columns.page(q.where, q);
             const rounded = rows.some((row) => row[1 + COLUMN_FIELDS.indexOf(q.orderBy)] === 2 ** 53 + 2);
