@@ -17,16 +17,44 @@ export function markOperation(req: FastifyRequest, spec: Spec, operationId: stri
 
 /**
  * The verdicts on recent answers, by the answer's text: an answer computed again is often the same
- * text, so it is parsed and validated once.
+ * text, so it is parsed and validated once. They are all forgotten once 256 answers, or 8 Mi
+ * characters of them, are remembered (a page of 100 data diffs is about 180,000).
  */
-const verdicts = new Map<string, Verdict>();
-const MAX_VERDICTS = 256;
+export class Verdicts {
+  private readonly byText = new Map<string, Verdict>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxAnswers = 256,
+    private readonly maxChars = 1 << 23,
+  ) {}
+
+  get(text: string): Verdict | undefined {
+    return this.byText.get(text);
+  }
+
+  set(text: string, verdict: Verdict): void {
+    if (this.byText.size >= this.maxAnswers || this.chars + text.length > this.maxChars) {
+      this.byText.clear();
+      this.chars = 0;
+    }
+    if (text.length > this.maxChars) return;
+    this.byText.set(text, verdict);
+    this.chars += text.length;
+  }
+
+  /** How many answers, and how many characters of them, are remembered. */
+  get size(): { answers: number; chars: number } {
+    return { answers: this.byText.size, chars: this.chars };
+  }
+}
+const verdicts = new Verdicts();
 /** Longer answers (the response cache keeps none either) are not remembered: they would pin memory. */
 const MAX_REMEMBERED_LENGTH = 1 << 20;
 /** The verdicts on cached answers (response-cache.ts), which are sent as the very same bytes each time. */
 const cachedVerdicts = new WeakMap<Buffer, Verdict>();
 
-interface Verdict {
+export interface Verdict {
   /** The operation and status it was given for. */
   on: string;
   violation: string | null;
@@ -46,7 +74,6 @@ function violationOf(req: FastifyRequest, reply: FastifyReply, payload: unknown)
     cachedVerdicts.set(payload, { on, violation });
     return violation;
   }
-  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
   verdicts.set(payload, { on, violation });
   return violation;
 }

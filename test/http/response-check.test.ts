@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { checkResponses, markOperation } from '../../src/http/response-check.js';
+import { checkResponses, markOperation, Verdicts } from '../../src/http/response-check.js';
 import { oxenSpecOnce } from '../../src/app.js';
 
 // The response cache sends the same bytes again and again (a Buffer), other answers are strings:
@@ -28,5 +28,26 @@ describe('the response check', () => {
 
   it.each(['string', 'buffer'] as const)('checks answers sent as a %s, every time', async (kind) => {
     expect(await serve(kind)).toEqual([404, 500, 500, 404, 404]);
+  });
+});
+
+describe('the verdicts remembered', () => {
+  const verdict = { on: 'entries 200', violation: null };
+
+  it('are forgotten once they hold too many answers, or too many characters of them', () => {
+    const verdicts = new Verdicts(3, 100);
+    for (const text of ['a', 'b', 'c']) verdicts.set(text, verdict);
+    expect(verdicts.size).toEqual({ answers: 3, chars: 3 });
+    verdicts.set('d', verdict);
+    expect(verdicts.size).toEqual({ answers: 1, chars: 1 });
+    expect(verdicts.get('a')).toBeUndefined();
+    expect(verdicts.get('d')).toBe(verdict);
+    verdicts.set('x'.repeat(60), verdict);
+    expect(verdicts.size).toEqual({ answers: 2, chars: 61 });
+    verdicts.set('y'.repeat(60), verdict);
+    expect(verdicts.size).toEqual({ answers: 1, chars: 60 });
+    // An answer longer than the limit is not kept at all.
+    verdicts.set('z'.repeat(101), verdict);
+    expect(verdicts.size).toEqual({ answers: 0, chars: 0 });
   });
 });
