@@ -34,18 +34,13 @@ export class Verdicts {
   }
 
   set(text: string, verdict: Verdict): void {
+    if (text.length > this.maxChars) return;
     if (this.byText.size >= this.maxAnswers || this.chars + text.length > this.maxChars) {
       this.byText.clear();
       this.chars = 0;
     }
-    if (text.length > this.maxChars) return;
     this.byText.set(text, verdict);
     this.chars += text.length;
-  }
-
-  /** How many answers, and how many characters of them, are remembered. */
-  get size(): { answers: number; chars: number } {
-    return { answers: this.byText.size, chars: this.chars };
   }
 }
 const verdicts = new Verdicts();

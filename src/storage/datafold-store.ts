@@ -1,6 +1,7 @@
 // Datafold data sources (their tables as JSON, in parts: parts.ts) and data diff records. Records are
 // kept as the JSON the API answers with; list filters and sorting use the generated columns of
-// datafold-fields.ts, and list counts the copy of those columns in memory (record-columns.ts).
+// datafold-fields.ts, and list counts (and pages SQLite would sort many records for) the copy of those
+// columns in memory (record-columns.ts).
 import type { Db } from './db.js';
 import { COLUMN_ROW, columnOf } from './datafold-fields.js';
 import { DatadiffLists, type ListQuery } from './datafold-lists.js';
@@ -31,7 +32,7 @@ const RETURNING = `RETURNING ${COLUMN_ROW}`;
 export class DatafoldStore {
   private readonly s;
   /**
-   * The sort fields of every record, in memory, to count lists by (record-columns.ts). Every write to
+   * The sort fields of every record, in memory, to count and page lists by (record-columns.ts). Every write to
    * df_datadiffs goes through this class, which keeps them; a transaction that fails drops them.
    */
   private readonly columns = new RecordColumns();

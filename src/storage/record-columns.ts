@@ -3,9 +3,9 @@
 // SQLite reads the row of every record that one field's index matches (15-40 ms when the filter has
 // alternatives or a date range on several fields). The values are SQLite's own, the generated columns
 // of datafold-fields.ts as each write returns them; a filter is tested on the distinct values
-// (value-dictionary.ts), by SQLite's rules. A filtered list's page is picked here too, the records
-// that pass ordered as SQLite orders them, where SQLite reads every such row to sort them. A count or
-// a page these cannot settle the same way is left to SQL.
+// (value-dictionary.ts), by SQLite's rules. A list's page is picked here too when SQLite would read
+// the row of every record that passes to sort them: the records that pass, ordered as SQLite orders
+// them. A count or a page these cannot settle the same way is left to SQL.
 import { SORT_FIELDS } from './datafold-fields.js';
 import type { Match } from './datafold-lists.js';
 import { ValueDictionary as Dictionary, type Value } from './value-dictionary.js';
@@ -17,7 +17,7 @@ const FIELD_INDEX = new Map(COLUMN_FIELDS.map((name, i) => [name, i]));
 const DATE_FIELDS = COLUMN_FIELDS.flatMap((name, i) => (SORT_FIELDS[name]!.kind === 'date' ? [i] : []));
 /**
  * The columns hold about 36 MB of heap per 100,000 records (bench/datafold.ts): past this many,
- * counts stay in SQL.
+ * lists stay in SQL.
  */
 const MAX_RECORDS = 500_000;
 
@@ -28,7 +28,7 @@ type Test = { codes: Int32Array; pass: Uint8Array };
 export class RecordColumns {
   /**
    * 'ready': the columns hold every stored record; 'building': they are being filled from the table
-   * (writes meanwhile are kept too); 'unbuilt': nothing is kept, and counts are left to SQL;
+   * (writes meanwhile are kept too); 'unbuilt': nothing is kept, and lists are left to SQL;
    * 'too many': the same, until the table is emptied, as the records outnumber `maxRecords`.
    */
   get state(): 'unbuilt' | 'building' | 'ready' | 'too many' {
@@ -52,7 +52,7 @@ export class RecordColumns {
     this.drop('unbuilt');
   }
 
-  /** Forgets everything (a rolled-back write): counts go to SQL until the columns are built again. */
+  /** Forgets everything (a rolled-back write): lists go to SQL until the columns are built again. */
   reset(): void {
     this.drop('unbuilt');
   }

@@ -36,18 +36,20 @@ describe('the verdicts remembered', () => {
 
   it('are forgotten once they hold too many answers, or too many characters of them', () => {
     const verdicts = new Verdicts(3, 100);
+    const kept = (texts: string[]) => texts.map((text) => verdicts.get(text) === verdict);
     for (const text of ['a', 'b', 'c']) verdicts.set(text, verdict);
-    expect(verdicts.size).toEqual({ answers: 3, chars: 3 });
+    expect(kept(['a', 'b', 'c'])).toEqual([true, true, true]);
+    // A fourth answer: the three are forgotten.
     verdicts.set('d', verdict);
-    expect(verdicts.size).toEqual({ answers: 1, chars: 1 });
-    expect(verdicts.get('a')).toBeUndefined();
-    expect(verdicts.get('d')).toBe(verdict);
-    verdicts.set('x'.repeat(60), verdict);
-    expect(verdicts.size).toEqual({ answers: 2, chars: 61 });
-    verdicts.set('y'.repeat(60), verdict);
-    expect(verdicts.size).toEqual({ answers: 1, chars: 60 });
-    // An answer longer than the limit is not kept at all.
+    expect(kept(['a', 'd'])).toEqual([false, true]);
+    // 1 + 60 characters fit in 100; 60 more do not.
+    const [x, y] = ['x'.repeat(60), 'y'.repeat(60)];
+    verdicts.set(x, verdict);
+    expect(kept(['d', x])).toEqual([true, true]);
+    verdicts.set(y, verdict);
+    expect(kept(['d', x, y])).toEqual([false, false, true]);
+    // An answer longer than the limit is not kept, and forgets nothing.
     verdicts.set('z'.repeat(101), verdict);
-    expect(verdicts.size).toEqual({ answers: 0, chars: 0 });
+    expect(kept(['z'.repeat(101), y])).toEqual([false, true]);
   });
 });

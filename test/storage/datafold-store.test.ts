@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DatafoldStore, type ListQuery } from '../../src/storage/datafold-store.js';
 import { openDatabase } from '../../src/storage/db.js';
+import { RecordColumns } from '../../src/storage/record-columns.js';
 
 // A data source's tables are stored in 1 MiB parts, read back a part per turn of the event loop.
 describe('data source tables', () => {
@@ -175,6 +176,49 @@ describe('list counts on two filters', () => {
       expect(expected).toBeGreaterThan(0);
       expect(store.listDatadiffs({ ...doneFromSource2, where }).count).toBe(expected);
       expect(store.listDatadiffs({ ...doneFromSource2, where: [...where].reverse() }).count).toBe(expected);
+    }
+  });
+});
+
+describe('list pages', () => {
+  it('come from the in-memory columns where SQLite would sort many records, and equal its own', () => {
+    const db = openDatabase(':memory:');
+    const store = new DatafoldStore(db);
+    const sql = new DatafoldStore(db, { inMemory: false });
+    store.clear();
+    store.insertDatadiffs(
+      Array.from({ length: 16_000 }, (_, i) => ({
+        record: {
+          id: i + 1,
+          status: i % 4 === 0 ? 'failed' : 'done',
+          created_at: `2025-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+          diff_stats: i % 7 === 0 ? null : { match_ratio: (i * 7919) % 1000 },
+        },
+      })),
+    );
+    const page = vi.spyOn(RecordColumns.prototype, 'page');
+    try {
+      const list = (where: ListQuery['where'], orderBy: string, offset = 0): ListQuery => ({
+        where,
+        orderBy,
+        descending: true,
+        offset,
+        limit: 50,
+      });
+      const done: ListQuery['where'] = [{ field: 'status', anyOf: [{ op: 'eq', value: 'done' }] }];
+      const failed: ListQuery['where'] = [{ field: 'status', anyOf: [{ op: 'eq', value: 'failed' }] }];
+      // 12,000 done records, sorted by a field no index of theirs orders: picked in memory.
+      for (const offset of [0, 6_000, 11_990]) {
+        const q = list(done, 'stats.match_ratio', offset);
+        expect(store.listDatadiffs(q)).toEqual(sql.listDatadiffs(q));
+      }
+      expect(page).toHaveBeenCalledTimes(3);
+      // Fewer records pass (4,000), or an index gives the order (status and created_at): SQL.
+      for (const q of [list(failed, 'stats.match_ratio'), list(done, 'created_at'), list([], 'status')])
+        expect(store.listDatadiffs(q)).toEqual(sql.listDatadiffs(q));
+      expect(page).toHaveBeenCalledTimes(3);
+    } finally {
+      page.mockRestore();
     }
   });
 });
