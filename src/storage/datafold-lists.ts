@@ -3,7 +3,6 @@
 // columns of datafold-fields.ts.
 import type { Db } from './db.js';
 import { COLUMN_ROW, columnOf, SORT_FIELDS } from './datafold-fields.js';
-import type { Json } from './datafold-store.js';
 import type { RecordColumns } from './record-columns.js';
 
 /** One alternative of a list filter on one field. */
@@ -54,7 +53,6 @@ export class DatadiffLists {
       columnRows: db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`).raw(),
       // Rows changed through this connection since it opened: any write at all changes it.
       changes: db.prepare('SELECT total_changes()').pluck(),
-      records: db.prepare('SELECT id, record FROM df_datadiffs WHERE id IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -106,8 +104,13 @@ export class DatadiffLists {
     return count;
   }
 
-  /** One page of records matching `q`, and how many match in all. */
-  list(q: ListQuery): { count: number; records: Json[] } {
+  /**
+   * One page of records matching `q`, as their stored JSON texts, and how many match in all. With
+   * `omit`, each text is without that top-level field: SQLite's json_remove leaves the rest as it was
+   * written (JSON.stringify's text), so a list answer is made without parsing a record.
+   */
+  list(q: ListQuery, omit?: string): { count: number; texts: string[] } {
+    const text = omit === undefined ? 'record' : `json_remove(record, ${jsonPath(omit)})`;
     const params: unknown[] = [];
     const clauses = q.where.map(({ field, anyOf }) => {
       const col = columnOf(field);
@@ -172,14 +175,14 @@ export class DatadiffLists {
       this.sortsInSql(`SELECT id FROM df_datadiffs ${page}`, [...params, q.limit, q.offset])
     ) {
       const ids = this.columns.page(q.where, q);
-      if (ids) return { count, records: this.recordsOf(ids) };
+      if (ids) return { count, texts: this.textsOf(ids, text) };
     }
     if (q.offset < DEEP_PAGE && clauses.length === 0) {
-      const records = this.db
-        .prepare(`SELECT record FROM df_datadiffs ${page}`)
+      const texts = this.db
+        .prepare(`SELECT ${text} FROM df_datadiffs ${page}`)
         .pluck()
         .all(...params, q.limit, q.offset) as string[];
-      return { count, records: records.map((r) => JSON.parse(r) as Json) };
+      return { count, texts };
     }
     // A deep or filtered page: its ids first, then their records, so that stepping over the rows
     // before it, or sorting the rows that match, walks the narrow (field, id) indexes rather than
@@ -188,7 +191,7 @@ export class DatadiffLists {
       .prepare(`SELECT id FROM df_datadiffs ${page}`)
       .pluck()
       .all(...params, q.limit, q.offset) as number[];
-    return { count, records: this.recordsOf(ids) };
+    return { count, texts: this.textsOf(ids, text) };
   }
 
   /** Whether SQLite's plan for `sql` sorts what it reads (0.04-0.2 ms to ask). */
@@ -197,14 +200,21 @@ export class DatadiffLists {
     return plan.some(({ detail }) => detail.startsWith('USE TEMP B-TREE FOR ORDER BY'));
   }
 
-  /** The records of `ids`, in that order. */
-  private recordsOf(ids: readonly number[]): Json[] {
-    const byId = new Map(
-      (this.s.records.all(JSON.stringify(ids)) as Array<{ id: number; record: string }>).map((r) => [
-        r.id,
-        r.record,
-      ]),
-    );
-    return ids.map((id) => JSON.parse(byId.get(id)!) as Json);
+  /** The `text` (a SQL expression) of the records of `ids`, in that order. */
+  private textsOf(ids: readonly number[], text: string): string[] {
+    const rows = this.db
+      .prepare(`SELECT id, ${text} FROM df_datadiffs WHERE id IN (SELECT value FROM json_each(?))`)
+      .raw()
+      .all(JSON.stringify(ids)) as Array<[number, string]>;
+    const byId = new Map(rows);
+    return ids.map((id) => byId.get(id)!);
   }
+}
+
+/** A top-level field's JSON path, as a SQL string literal. */
+function jsonPath(field: string): string {
+  // Quoted in the path, a name can hold any character but a double quote (SQLite's paths have no
+  // escape); the literal doubles its single quotes.
+  if (field.includes('"')) throw new Error(`no JSON path for the field ${field}`);
+  return `'$."${field.replaceAll("'", "''")}"'`;
 }

@@ -209,8 +209,11 @@ export class DatafoldStore {
     return this.lists.listsInMemory();
   }
 
-  /** One page of records matching `q`, and how many match in all. */
-  listDatadiffs(q: ListQuery): { count: number; records: Json[] } {
-    return this.lists.list(q);
+  /**
+   * One page of records matching `q`, as their stored JSON texts (with `omit`, each without that
+   * top-level field), and how many match in all.
+   */
+  listDatadiffs(q: ListQuery, omit?: string): { count: number; texts: string[] } {
+    return this.lists.list(q, omit);
   }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { DatafoldStore, type ListQuery } from '../../src/storage/datafold-store.js';
 import { openDatabase } from '../../src/storage/db.js';
@@ -220,5 +221,66 @@ describe('list pages', () => {
     } finally {
       page.mockRestore();
     }
+  });
+});
+
+// A list answer splices the records' stored texts in (DatadiffService.listText): they must be the
+// text JSON.stringify gives of each record without the field left out, whichever way the page is read.
+describe('list texts', () => {
+  const without = (record: Record<string, unknown>, field: string) => {
+    const rest = { ...record };
+    delete rest[field];
+    return rest;
+  };
+  // Keys JavaScript puts first (integer-like), the field left out, and any text; values of every kind,
+  // strings with lone surrogates and escapes, numbers such as -0, 1e21 and 5e-324.
+  const key = fc.oneof(
+    fc.constantFrom('diff_progress', 'status', '0', '7', '10', '__proto__', 'a"b', "it's", 'é', '\u2028'),
+    fc.string({ unit: 'binary', maxLength: 6 }),
+  );
+  const number = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(-0, 1e21, 5e-324),
+  );
+  const value = fc.oneof(fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 }), number);
+  const recordArb = fc.dictionary(key, value, { maxKeys: 8 }).filter((r) => !('id' in r));
+
+  it('are JSON.stringify of each record, without the field asked, on every path a page takes', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 6 }), (extras) => {
+        const store = new DatafoldStore(openDatabase(':memory:'));
+        const records = extras.map((extra, i) => ({
+          ...extra,
+          id: i + 1,
+          status: i % 2 ? 'done' : 'failed',
+        }));
+        store.insertDatadiffs(records.map((record) => ({ record })));
+        // An update writes its text anew.
+        const updated = { ...records[0]!, diff_progress: { completed_steps: 1 } };
+        store.updateRecord(1, updated);
+        records[0] = updated;
+        const expected = (field: string) => records.map((r) => JSON.stringify(without(r, field)));
+        const all: ListQuery = { where: [], orderBy: 'id', descending: false, offset: 0, limit: 10 };
+        // Unfiltered: read with the page; filtered: by ids, as a page from memory is.
+        const byIds: ListQuery = {
+          ...all,
+          where: [
+            {
+              field: 'status',
+              anyOf: [
+                { op: 'eq', value: 'done' },
+                { op: 'eq', value: 'failed' },
+              ],
+            },
+          ],
+        };
+        for (const q of [all, byIds]) {
+          expect(store.listDatadiffs(q, 'diff_progress').texts).toEqual(expected('diff_progress'));
+          expect(store.listDatadiffs(q, "it's").texts).toEqual(expected("it's"));
+          expect(store.listDatadiffs(q).texts).toEqual(records.map((r) => JSON.stringify(r)));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

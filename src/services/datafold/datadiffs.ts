@@ -13,7 +13,7 @@ import type { ComputePool } from '../compute/pool.js';
 import type { DatasetSpec } from '../compute/datadiff-task.js';
 import { DatafoldError, valueError } from './errors.js';
 import { readListQuery } from './list-query.js';
-import { completeRecord, isoNow, withoutProgress, type RecordShape } from './records.js';
+import { completeRecord, isoNow, PROGRESS_FIELD, withoutProgress, type RecordShape } from './records.js';
 
 /** A data source's tables, as a data diff sends them to its process. */
 type TablesOf = (sourceId: number) => Promise<DatasetSpec['tables']>;
@@ -101,16 +101,25 @@ export class DatadiffService {
     return this.require(id);
   }
 
-  list(query: Record<string, string | string[] | undefined>) {
+  /**
+   * The list answer as JSON text. Its records are their stored texts without diff_progress, spliced
+   * in: a page of 100 records is neither parsed nor written out again.
+   */
+  listText(query: Record<string, string | string[] | undefined>): string {
     const q = readListQuery(query);
-    const { count, records } = this.store.listDatadiffs(q);
-    return {
+    const { count, texts } = this.store.listDatadiffs(q, PROGRESS_FIELD);
+    const head = JSON.stringify({
       count,
       page: q.page,
       page_size: q.limit,
       total_pages: Math.ceil(count / q.limit),
-      results: records.map(withoutProgress),
-    };
+    });
+    return `${head.slice(0, -1)},"results":[${texts.join(',')}]}`;
+  }
+
+  /** The list answer (ApiDataDiffsList) as a value. */
+  list(query: Record<string, string | string[] | undefined>): { count: number; results: Json[] } {
+    return JSON.parse(this.listText(query)) as { count: number; results: Json[] };
   }
 
   update(id: number, patch: { archived?: boolean | null; purged?: boolean | null }): Json {

@@ -52,9 +52,12 @@ export function completeRecord(shape: RecordShape, values: Json): Json {
   return out;
 }
 
-/** The list, create and patch answers (ApiDataDiffFull) have no diff_progress. */
+/** The field the list, create and patch answers (ApiDataDiffFull) do not have. */
+export const PROGRESS_FIELD = 'diff_progress';
+
+/** A record as the list, create and patch answers show it. */
 export function withoutProgress(record: Json): Json {
   const rest = { ...record };
-  delete rest.diff_progress;
+  delete rest[PROGRESS_FIELD];
   return rest;
 }
