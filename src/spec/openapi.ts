@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { flattenNullables } from './nullables.js';
 
 type Json = Record<string, unknown>;
 
@@ -73,7 +74,8 @@ export function loadSpec(file: URL | string, id: string): Spec {
   const document = JSON.parse(readFileSync(file, 'utf8')) as Json;
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false, coerceTypes: false });
   addFormats.default(ajv);
-  ajv.addSchema(document, id);
+  // Ajv checks the document with its nullable fields flattened (nullables.ts): the same schemas.
+  ajv.addSchema(flattenNullables(document) as Json, id);
   const queryAjv = new Ajv2020({ strict: false, coerceTypes: true });
   const operations = new Map<string, Operation>();
   /** Per operation, what compiles all its validators. */
