@@ -3,15 +3,9 @@
 // and fields start and end, not their text, so a file is never decoded as a whole. Decoding a field
 // costs several times what slicing a string does, so readers that want every cell decode the text
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
-import { QUOTE, quoted, SNIFF_CHARS, type Dialect } from './csv-scan.js';
+import { QUOTE, quoted, SNIFF_CHARS, UNLIMITED, type Dialect } from './csv-scan.js';
 import { csvLayout, INFER_ROWS, sniffCsv, type CsvLayout, type CsvOptions } from './csv.js';
 import { utf8Body } from './utf8.js';
-
-/**
- * "No limit" on rows or fields, as a small integer: V8 compiles the scan loop for the first counts it
- * sees, and an Infinity after a number would send it back to slow code for the rest of a large file.
- */
-const UNLIMITED = 0x7fffffff;
 
 /** A CSV's layout (csvLayout) and its bytes without a byte-order mark. */
 export interface BytesLayout extends CsvLayout {
@@ -120,9 +114,11 @@ export interface BoundsSink {
  */
 export function scanBounds(bytes: Buffer, dialect: Dialect, sink: BoundsSink, maxRows = UNLIMITED): number {
   const scan = new BoundsScan(bytes, dialect, sink);
+  // The length is read once, before the loop: see BoundsScan.search.
+  const end = bytes.length;
   let pos = 0;
-  while (pos < bytes.length && scan.reported < maxRows) pos = scan.row(pos);
-  return Math.min(pos, bytes.length);
+  while (pos < end && scan.reported < maxRows) pos = scan.row(pos);
+  return Math.min(pos, end);
 }
 
 /**
@@ -220,8 +216,11 @@ class BoundsScan {
   }
 
   private search(needle: number | Buffer, from: number): number {
-    const at = this.bytes.indexOf(needle, from);
-    return at < 0 ? this.end : at;
+    // The end is read before the search: read only when nothing is found (at the end of the file),
+    // it would be an access V8 had not seen when it compiled this, and its code would be thrown away.
+    const { bytes, end } = this;
+    const at = bytes.indexOf(needle, from);
+    return at < 0 ? end : at;
   }
 
   /** Whether a delimiter ends just before `at`. */

@@ -15,6 +15,12 @@ export interface Dialect {
 
 type LineBreak = '\n' | '\r\n' | '\r';
 
+/**
+ * "No limit" on rows or fields, as a small integer: V8 compiles a scan loop for the first counts it
+ * sees, and an Infinity after a number would send it back to slow code for the rest of a large file.
+ */
+export const UNLIMITED = 0x7fffffff;
+
 /** papaparse guesses the line break from this many characters of the text (UTF-16 units). */
 export const SNIFF_CHARS = 1 << 20;
 const CR = 0x0d;
@@ -129,7 +135,7 @@ export function scanRows(
   text: string,
   { delimiter, newline }: Dialect,
   sink: RowSink,
-  maxRows = Infinity,
+  maxRows = UNLIMITED,
 ): void {
   let reported = 0;
   const end = text.length;
@@ -137,8 +143,6 @@ export function scanRows(
   // so that neither a wide row nor a file without delimiters is scanned more than once.
   let nextDelimiter = -1;
   let nextNewline = -1;
-  const after = (search: string, cached: number, from: number) =>
-    cached >= from ? cached : indexOrEnd(text, search, from);
   let pos = 0;
   while (pos < end && reported < maxRows) {
     const rowStart = pos;
@@ -150,8 +154,8 @@ export function scanRows(
       if (text.charCodeAt(pos) === QUOTE) {
         const { value, next } = quoted(text, pos);
         pos = next;
-        nextDelimiter = after(delimiter, nextDelimiter, pos);
-        nextNewline = after(newline, nextNewline, pos);
+        nextDelimiter = after(text, delimiter, nextDelimiter, pos);
+        nextNewline = after(text, newline, nextNewline, pos);
         // Text between the closing quote and the next delimiter or line break is kept (malformed
         // input, which papaparse reads differently: it takes the quote as literal and reads on).
         const stop = Math.min(nextDelimiter, nextNewline);
@@ -159,8 +163,8 @@ export function scanRows(
         pos = stop;
       } else {
         const start = pos;
-        nextDelimiter = after(delimiter, nextDelimiter, pos);
-        nextNewline = after(newline, nextNewline, pos);
+        nextDelimiter = after(text, delimiter, nextDelimiter, pos);
+        nextNewline = after(text, newline, nextNewline, pos);
         pos = Math.min(nextDelimiter, nextNewline);
         field = text.slice(start, pos);
       }
@@ -187,9 +191,17 @@ export function scanRows(
   }
 }
 
-function indexOrEnd(text: string, search: string, from: number): number {
+/**
+ * The first `search` in `text` at or after `from` (its end when there is none), `cached` when that
+ * is at or after `from` already. A function of the module, not a closure made per scan: V8's code for
+ * a call is made for the function it has seen there, and a new closure would throw that code away.
+ */
+function after(text: string, search: string, cached: number, from: number): number {
+  if (cached >= from) return cached;
+  // The length is read first: see BoundsScan.search in csv-bounds.ts.
+  const end = text.length;
   const at = text.indexOf(search, from);
-  return at < 0 ? text.length : at;
+  return at < 0 ? end : at;
 }
 
 /** A quoted field starting at `start` (its opening quote): its value and where the text after it starts. */

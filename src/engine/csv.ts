@@ -1,7 +1,7 @@
 // Reading delimited text the way oxen-server's polars reader does (reference §6.5): a header row,
 // dtypes inferred from the first 10,000 rows (i64, then f64, then bool, else str), an empty cell or a
 // value that does not fit the inferred dtype is null, ragged rows are cut or padded, no dates.
-import { scanRows, sniffDialect, type Dialect } from './csv-scan.js';
+import { scanRows, sniffDialect, UNLIMITED, type Dialect, type RowSink } from './csv-scan.js';
 import type { Cell, Column, Dtype, Frame } from './frame.js';
 
 export const INFER_ROWS = 10_000;
@@ -113,8 +113,13 @@ function uniqueNames(header: string[]): string[] {
   });
 }
 
+/** Where readRows hands each cell, with its column. */
+interface CellSink {
+  add(value: string, column: number): void;
+}
+
 /**
- * Reads the header and up to `maxRows` rows, handing each cell to `cell` with its column (a short
+ * Reads the header and up to `maxRows` rows, handing each cell to `cells` with its column (a short
  * row is padded with '' and a long one cut, so every row gives one cell per header name), or says
  * why polars would refuse the text. The dialect is sniffed unless given.
  */
@@ -123,35 +128,50 @@ function readRows(
   options: CsvOptions,
   maxRows: number,
   sniffed: Dialect | undefined,
-  cell: (value: string, column: number) => void,
+  cells: CellSink,
 ):
   | { ok: true; dialect: Dialect; header: string[]; height: number; end: number }
   | { ok: false; error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'empty CSV' };
   const dialect = sniffed ?? sniffCsv(body, options);
-  let header: string[] | undefined;
-  const headerFields: string[] = [];
-  let height = 0;
-  let end = 0;
-  const sink = {
-    field(value: string, column: number) {
-      if (!header) headerFields.push(value);
-      else if (column < header.length) cell(value, column);
-    },
-    rowEnd(fields: number, _start: number, rowEnd: number) {
-      end = rowEnd + dialect.newline.length;
-      if (!header) {
-        header = headerFields;
-        return;
-      }
-      for (let c = fields; c < header.length; c++) cell('', c);
-      height++;
-    },
-  };
-  scanRows(body, dialect, sink, maxRows + 1);
+  const rows = new RowReader(dialect, cells);
+  scanRows(body, dialect, rows, Math.min(maxRows + 1, UNLIMITED));
+  const { header, height, end } = rows;
   if (!header) return { ok: false, error: 'empty CSV' };
   return { ok: true, dialect, header, height, end: text.length - body.length + end };
+}
+
+/**
+ * readRows' sink: the header, then each cell with its column. A class, so that every read calls
+ * the same `field` (V8's code for scanRows' call is made for the function it has seen there).
+ */
+class RowReader implements RowSink {
+  header: string[] | undefined;
+  private readonly headerFields: string[] = [];
+  height = 0;
+  /** Where the last row read ends, after its line break. */
+  end = 0;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly cells: CellSink,
+  ) {}
+
+  field(value: string, column: number): void {
+    if (!this.header) this.headerFields.push(value);
+    else if (column < this.header.length) this.cells.add(value, column);
+  }
+
+  rowEnd(fields: number, _start: number, rowEnd: number): void {
+    this.end = rowEnd + this.dialect.newline.length;
+    if (!this.header) {
+      this.header = this.headerFields;
+      return;
+    }
+    for (let c = fields; c < this.header.length; c++) this.cells.add('', c);
+    this.height++;
+  }
 }
 
 /** The delimiter and line break of a CSV's text (papaparse looks at its first MiB). */
@@ -176,9 +196,11 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
       return dtype;
     });
   };
-  const read = readRows(text, options, Infinity, undefined, (value, column) => {
-    if (column === 0 && ++rows > INFER_ROWS && !dtypes) inferAndConvert();
-    (values[column] ??= []).push(dtypes ? convert(value, dtypes[column]!) : value);
+  const read = readRows(text, options, Infinity, undefined, {
+    add(value, column) {
+      if (column === 0 && ++rows > INFER_ROWS && !dtypes) inferAndConvert();
+      (values[column] ??= []).push(dtypes ? convert(value, dtypes[column]!) : value);
+    },
   });
   if (!read.ok) return read;
   if (!dtypes) inferAndConvert();
@@ -199,6 +221,15 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
   return { ok: true, frame: { columns, height } };
 }
 
+/** Each column's dtype guess, from the cells readRows hands it (a class: see RowReader). */
+class HeadGuesses implements CellSink {
+  readonly guesses: DtypeGuess[] = [];
+
+  add(value: string, column: number): void {
+    (this.guesses[column] ??= new DtypeGuess()).add(value);
+  }
+}
+
 /** What a CSV's head tells: its dialect, and its column names and dtypes. */
 export interface CsvLayout {
   dialect: Dialect;
@@ -216,14 +247,12 @@ export function csvLayout(
   options: CsvOptions = {},
   dialect?: Dialect,
 ): { ok: true; layout: CsvLayout; rows: number; end: number } | { ok: false; error: string } {
-  const guesses: DtypeGuess[] = [];
-  const read = readRows(text, options, INFER_ROWS, dialect, (value, column) =>
-    (guesses[column] ??= new DtypeGuess()).add(value),
-  );
+  const head = new HeadGuesses();
+  const read = readRows(text, options, INFER_ROWS, dialect, head);
   if (!read.ok) return read;
   const columns = uniqueNames(read.header).map((name, c) => ({
     name,
-    dtype: guesses[c]?.dtype ?? 'str',
+    dtype: head.guesses[c]?.dtype ?? 'str',
   }));
   return { ok: true, layout: { dialect: read.dialect, columns }, rows: read.height, end: read.end };
 }

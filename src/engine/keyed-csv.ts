@@ -3,8 +3,8 @@
 // when the compare looks at them: when its bytes differ from its partner's, or when it is output.
 // Equal row bytes under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
-import { fieldText, readLayout, scanBounds } from './csv-bounds.js';
-import { QUOTE, scanRows, type Dialect } from './csv-scan.js';
+import { fieldText, readLayout, scanBounds, type BoundsSink } from './csv-bounds.js';
+import { QUOTE, scanRows, type Dialect, type RowSink } from './csv-scan.js';
 import { convert, type CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { KeyedSide } from './keyed-diff.js';
@@ -19,7 +19,10 @@ export class CsvSide implements KeyedSide {
   private rows = 0;
   /** The last row parsed, and its cells (the compare reads a row's cells together). */
   private cachedRow = -1;
-  private cachedCells: Cell[] = [];
+  // A row's cells are an array of any values (V8's PACKED_ELEMENTS), as is this first one: an empty
+  // array is of another kind, and storing the first row's cells would throw away the code compiled
+  // for the side.
+  private cachedCells: Cell[] = [null];
 
   private constructor(
     columns: CsvSide['columns'],
@@ -48,87 +51,21 @@ export class CsvSide implements KeyedSide {
   }
 
   keyBytes(columns: number[], first: number, numeric: boolean): { keys: JoinKeys; firstNull: Uint8Array } {
-    const wanted = new Map(columns.map((c, i) => [c, i]));
-    const dtypes = this.columns.map((c) => c.dtype);
-    const source = this.bytes;
-    const texts: Array<string | null> = [];
-    // Sized for the rows the head suggests (a little over), so that a large file is rarely copied.
-    const capacity = Math.max(1024, Math.ceil(this.rowsGuess * 1.02));
-    let numbers = new Float64Array(numeric ? capacity : 0);
-    let value = NaN;
-    let firstNull = new Uint8Array(capacity);
-    let starts = new Uint32Array(capacity);
-    let ends = new Uint32Array(capacity);
-    // The row being read; the header is row -1.
-    let row = -1;
-    const parts: string[] = columns.map(() => '');
-    let firstIsNull = true;
-    const sink = {
-      // Only the fields up to the last key column are read; the rest of each row is skipped.
-      limit: Math.max(1, first + 1, ...columns.map((c) => c + 1)),
-      field(start: number, end: number, column: number) {
-        if (row < 0) return;
-        const at = wanted.get(column);
-        if (column !== first && at === undefined) return;
-        const dtype = dtypes[column]!;
-        if (numeric) {
-          const cell = integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype);
-          firstIsNull = cell === null;
-          value = cell === null ? NaN : (cell as number);
-        } else if (dtype === 'str' && source[start] !== QUOTE) {
-          // An unquoted text cell's bytes are the bytes oxen hashes; empty is null, which hashes as nothing.
-          if (at !== undefined) parts[at] = source.toString('latin1', start, end);
-          if (column === first) firstIsNull = start === end;
-        } else {
-          const cell = convert(fieldText(source, start, end), dtype);
-          if (column === first) firstIsNull = cell === null;
-          if (at !== undefined) parts[at] = cellBytes(cell, dtype);
-        }
-      },
-      rowEnd(start: number, end: number) {
-        if (row < 0) {
-          row++;
-          return;
-        }
-        if (row === starts.length) {
-          starts = grow(starts);
-          ends = grow(ends);
-          firstNull = grow(firstNull);
-          if (numeric) numbers = grow(numbers);
-        }
-        starts[row] = start;
-        ends[row] = end;
-        firstNull[row] = first < 0 || firstIsNull ? 1 : 0;
-        firstIsNull = true;
-        if (numeric) {
-          numbers[row] = value;
-          value = NaN;
-        } else {
-          texts.push(columns.length === 0 ? null : columns.length === 1 ? parts[0]! : parts.join(''));
-          parts.fill('');
-        }
-        row++;
-      },
-    };
-    scanBounds(source, this.dialect, sink);
-    this.rows = Math.max(row, 0);
-    this.starts = starts;
-    this.ends = ends;
-    const keys = numeric ? numbers.subarray(0, this.rows) : texts;
-    return { keys, firstNull: firstNull.subarray(0, this.rows) };
+    const sink = new KeySink(this.bytes, this.columns, columns, first, numeric, this.rowsGuess);
+    scanBounds(this.bytes, this.dialect, sink);
+    this.rows = Math.max(sink.row, 0);
+    this.starts = sink.starts;
+    this.ends = sink.ends;
+    const keys = numeric ? sink.numbers.subarray(0, this.rows) : sink.texts;
+    return { keys, firstNull: sink.firstNull.subarray(0, this.rows) };
   }
 
   cell(row: number, column: number): Cell {
     if (row !== this.cachedRow) {
-      const cells: Cell[] = this.columns.map(() => null);
-      scanRows(this.bytes.toString('utf8', this.starts[row], this.ends[row]), this.dialect, {
-        field: (value, c) => {
-          if (c < cells.length) cells[c] = convert(value, this.columns[c]!.dtype);
-        },
-        rowEnd() {},
-      });
+      const cells = new RowCells(this.columns);
+      scanRows(this.bytes.toString('utf8', this.starts[row], this.ends[row]), this.dialect, cells);
       this.cachedRow = row;
-      this.cachedCells = cells;
+      this.cachedCells = cells.cells;
     }
     return this.cachedCells[column] ?? null;
   }
@@ -163,6 +100,112 @@ export class CsvSide implements KeyedSide {
     }
     return same;
   }
+}
+
+/**
+ * What keyBytes keeps of each row as the bounds scanner reports it: where it starts and ends, whether
+ * its first key cell is null, and its key (a number when `numeric`, else the key cells' bytes). The
+ * sinks here are classes, not object literals made per call: V8 makes its code for the scanner's
+ * calls for the functions it has seen there, and the second file's new closures would throw the
+ * first file's code away (a deopt, then slow code again, in each of the compare's two passes).
+ */
+class KeySink implements BoundsSink {
+  /** Only the fields up to the last key column are read; the rest of each row is skipped. */
+  readonly limit: number;
+  private readonly wanted: Map<number, number>;
+  private readonly dtypes: Dtype[];
+  readonly texts: Array<string | null> = [];
+  numbers: Float64Array<ArrayBuffer>;
+  firstNull: Uint8Array<ArrayBuffer>;
+  starts: Uint32Array<ArrayBuffer>;
+  ends: Uint32Array<ArrayBuffer>;
+  /** The row being read; the header is row -1. */
+  row = -1;
+  private value = NaN;
+  private readonly parts: string[];
+  private firstIsNull = true;
+
+  constructor(
+    private readonly source: Buffer,
+    layout: ReadonlyArray<{ dtype: Dtype }>,
+    private readonly columns: number[],
+    private readonly first: number,
+    private readonly numeric: boolean,
+    rowsGuess: number,
+  ) {
+    this.limit = Math.max(1, first + 1, ...columns.map((c) => c + 1));
+    this.wanted = new Map(columns.map((c, i) => [c, i]));
+    this.dtypes = layout.map((c) => c.dtype);
+    this.parts = columns.map(() => '');
+    // Sized for the rows the head suggests (a little over), so that a large file is rarely copied.
+    const capacity = Math.max(1024, Math.ceil(rowsGuess * 1.02));
+    this.numbers = new Float64Array(numeric ? capacity : 0);
+    this.firstNull = new Uint8Array(capacity);
+    this.starts = new Uint32Array(capacity);
+    this.ends = new Uint32Array(capacity);
+  }
+
+  field(start: number, end: number, column: number): void {
+    if (this.row < 0) return;
+    const { source, first } = this;
+    const at = this.wanted.get(column);
+    if (column !== first && at === undefined) return;
+    const dtype = this.dtypes[column]!;
+    if (this.numeric) {
+      const cell = integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype);
+      this.firstIsNull = cell === null;
+      this.value = cell === null ? NaN : (cell as number);
+    } else if (dtype === 'str' && source[start] !== QUOTE) {
+      // An unquoted text cell's bytes are the bytes oxen hashes; empty is null, which hashes as nothing.
+      if (at !== undefined) this.parts[at] = source.toString('latin1', start, end);
+      if (column === first) this.firstIsNull = start === end;
+    } else {
+      const cell = convert(fieldText(source, start, end), dtype);
+      if (column === first) this.firstIsNull = cell === null;
+      if (at !== undefined) this.parts[at] = cellBytes(cell, dtype);
+    }
+  }
+
+  rowEnd(start: number, end: number): void {
+    const { row } = this;
+    // Counted before the header returns: code only the header runs is run before V8 keeps type
+    // feedback for this method, and would throw away its compiled code when the next file's runs it.
+    this.row = row + 1;
+    if (row < 0) return;
+    if (row === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.firstNull = grow(this.firstNull);
+      if (this.numeric) this.numbers = grow(this.numbers);
+    }
+    this.starts[row] = start;
+    this.ends[row] = end;
+    this.firstNull[row] = this.first < 0 || this.firstIsNull ? 1 : 0;
+    this.firstIsNull = true;
+    if (this.numeric) {
+      this.numbers[row] = this.value;
+      this.value = NaN;
+    } else {
+      const { columns, parts } = this;
+      this.texts.push(columns.length === 0 ? null : columns.length === 1 ? parts[0]! : parts.join(''));
+      parts.fill('');
+    }
+  }
+}
+
+/** One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink). */
+class RowCells implements RowSink {
+  readonly cells: Cell[];
+
+  constructor(private readonly columns: ReadonlyArray<{ dtype: Dtype }>) {
+    this.cells = columns.map(() => null);
+  }
+
+  field(value: string, column: number): void {
+    if (column < this.cells.length) this.cells[column] = convert(value, this.columns[column]!.dtype);
+  }
+
+  rowEnd(): void {}
 }
 
 function grow<T extends Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(

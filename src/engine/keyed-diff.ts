@@ -162,6 +162,9 @@ function targetsDiffer(
   };
 }
 
+/** A kept pair's row on one side: null for -1, the side it is missing from. */
+const rowOrNull = (row: number): number | null => (row < 0 ? null : row);
+
 /** Compares two frames keyed by `params.keys`; see the file comment for the rules. */
 export function diffKeyed(left: Frame, right: Frame, params: CompareParams): CompareResult {
   return diffKeyedSides(frameSide(left), frameSide(right), params);
@@ -211,8 +214,10 @@ export function compareKeyedSides(
   // Full outer join on the keys; duplicated keys pair every left row with every right row. The
   // pairs kept are three parallel arrays: left row, right row (null for a missing side), status.
   const counts = { added: 0, removed: 0, modified: 0 };
-  const keptL: Array<number | null> = [];
-  const keptR: Array<number | null> = [];
+  // A missing side is kept as -1, so that the arrays hold small integers only (V8 stores those
+  // unboxed; a null among them changes the arrays' kind, and throws away the code made for them).
+  const keptL: number[] = [];
+  const keptR: number[] = [];
   const keptStatus: DiffStatus[] = [];
   outerJoin(leftKeyed.keys, rightKeyed.keys, (pairL, pairR) => {
     const l = pairL < 0 ? null : pairL;
@@ -224,8 +229,8 @@ export function compareKeyedSides(
     else status = differ(l, r) ? 'modified' : 'unchanged';
     if (status === 'unchanged') return;
     counts[status]++;
-    keptL.push(l);
-    keptR.push(r);
+    keptL.push(pairL < 0 ? -1 : pairL);
+    keptR.push(pairR < 0 ? -1 : pairR);
     keptStatus.push(status);
   });
 
@@ -264,9 +269,9 @@ export function compareKeyedSides(
   const sortKeys = keys.flatMap((k) => {
     const at = outKeys.indexOf(k);
     if (at < 0) return [];
-    if (!numeric) return [keptL.map((l, p) => getters[at]!.get(l, keptR[p]!))];
+    if (!numeric) return [keptL.map((l, p) => getters[at]!.get(rowOrNull(l), rowOrNull(keptR[p]!)))];
     const [lk, rk] = [leftKeyed.keys as Float64Array, rightKeyed.keys as Float64Array];
-    const value = (side: Float64Array, row: number | null) => (row === null ? NaN : side[row]!);
+    const value = (side: Float64Array, row: number) => (row < 0 ? NaN : side[row]!);
     return [
       keptL.map((l, p) => {
         const v = Number.isNaN(value(rk, keptR[p]!)) ? value(lk, l) : value(rk, keptR[p]!);
@@ -326,7 +331,7 @@ export function compareKeyedSides(
       height: order.length,
       row: (i) => {
         const p = order[i]!;
-        const [l, r] = [keptL[p]!, keptR[p]!];
+        const [l, r] = [rowOrNull(keptL[p]!), rowOrNull(keptR[p]!)];
         return [...getters.map((g) => g.get(l, r)), keptStatus[p]!];
       },
       counts,
