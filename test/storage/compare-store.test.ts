@@ -42,6 +42,21 @@ describe('stored compares', () => {
     expect(store.dropGeneration(1, 'c', older, 10)).toBe(2);
   });
 
+  it('writes each row at its index, whole statements of many rows and the rest one by one', () => {
+    const { store } = setup();
+    const generation = store.newGeneration();
+    const texts = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => JSON.stringify({ id: from + i }));
+    // 0, 1, 49, 50, 51 and 123 rows: below, at and past a statement's rows, and two statements.
+    let at = 0;
+    for (const n of [0, 1, 49, 50, 51, 123]) {
+      store.appendRows(1, 'c', generation, at, texts(at, n));
+      at += n;
+    }
+    store.commit(1, 'c', { ...meta, height: at, generation });
+    expect(store.rows(1, 'c', generation, 0, at + 10)).toEqual(texts(0, at));
+  });
+
   it('keeps a deleted compare deleted against older writes still in flight, not newer ones', () => {
     const { store } = setup();
     const inFlight = write(store, [1]);
