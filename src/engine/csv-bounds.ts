@@ -122,6 +122,15 @@ export function scanBounds(bytes: Buffer, dialect: Dialect, sink: BoundsSink, ma
 }
 
 /**
+ * A reader of single rows, each found by where it starts (a start scanBounds reported): reports the
+ * row's fields and end to `sink`, as scanBounds would, and nothing of the rows after it.
+ */
+export function rowReader(bytes: Buffer, dialect: Dialect, sink: BoundsSink): (start: number) => void {
+  const scan = new BoundsScan(bytes, dialect, sink);
+  return (start) => void scan.row(start);
+}
+
+/**
  * One scan's state, read a row per call. A byte loop: fields and rows are short, and a native search
  * per field costs more in its call than a loop spends on the bytes (quoted fields, which can be long,
  * are searched natively). The work is in methods called once a row, not in one loop over the file:

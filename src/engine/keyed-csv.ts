@@ -3,7 +3,7 @@
 // when the compare looks at them: when its bytes differ from its partner's, or when it is output.
 // Equal row bytes under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
-import { fieldText, readLayout, scanBounds, type BoundsSink } from './csv-bounds.js';
+import { fieldText, readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
 import { QUOTE, scanRows, type Dialect, type RowSink } from './csv-scan.js';
 import { convert, type CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
@@ -84,6 +84,42 @@ export class CsvSide implements KeyedSide {
         other.ends[otherRow],
       ) === 0
     );
+  }
+
+  /**
+   * Tells from the fields whose bytes differ, for another side of the same layout: a field of equal
+   * bytes is an equal cell. Where every differing cell is a number or a boolean on both sides (bytes
+   * of one width per column), the concatenated bytes differ exactly when one of those cells' bytes
+   * do; a differing cell that is text or null can shift the rest, and is left to the whole rows.
+   */
+  targetsDiffer(row: number, other: KeyedSide, otherRow: number, columns: number[]): boolean | undefined {
+    if (!(other instanceof CsvSide) || !this.layoutMatches(other)) return undefined;
+    const mine = this.fieldsOf(row);
+    const theirs = other.fieldsOf(otherRow);
+    let differ = false;
+    for (const c of columns) {
+      if (sameField(this.bytes, mine, other.bytes, theirs, c)) continue;
+      const dtype = this.columns[c]!.dtype;
+      if (dtype === 'str') return undefined;
+      const a = convert(mine.text(this.bytes, c), dtype);
+      const b = convert(theirs.text(other.bytes, c), dtype);
+      if (a === null || b === null) return undefined;
+      if (!differ && cellBytes(a, dtype) !== cellBytes(b, dtype)) differ = true;
+    }
+    return differ;
+  }
+
+  private fields: FieldBounds | undefined;
+  private readRow: ((start: number) => void) | undefined;
+  /** The bounds of row `row`'s fields (in an object reused by the next call). */
+  private fieldsOf(row: number): FieldBounds {
+    if (!this.fields) {
+      this.fields = new FieldBounds(this.columns.length);
+      this.readRow = rowReader(this.bytes, this.dialect, this.fields);
+    }
+    this.fields.count = 0;
+    this.readRow!(this.starts[row]!);
+    return this.fields;
   }
 
   private matched = new WeakMap<CsvSide, boolean>();
@@ -191,6 +227,48 @@ class KeySink implements BoundsSink {
       parts.fill('');
     }
   }
+}
+
+/** Where each field of one row starts and ends, for the header's columns (a row's further fields are cut). */
+class FieldBounds implements BoundsSink {
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** How many fields the row has, up to the header's count; a short row's missing ones are empty. */
+  count = 0;
+
+  constructor(readonly width: number) {
+    this.starts = new Int32Array(width);
+    this.ends = new Int32Array(width);
+  }
+
+  field(start: number, end: number, column: number): void {
+    if (column >= this.width) return;
+    this.starts[column] = start;
+    this.ends[column] = end;
+    this.count = column + 1;
+  }
+
+  rowEnd(): void {}
+
+  /** Column `c`'s bytes' length: 0 for a field the row lacks. */
+  length(c: number): number {
+    return c < this.count ? this.ends[c]! - this.starts[c]! : 0;
+  }
+
+  /** Column `c`'s value as text ('' for a field the row lacks, as a short row is padded). */
+  text(bytes: Buffer, c: number): string {
+    return c < this.count ? fieldText(bytes, this.starts[c]!, this.ends[c]!) : '';
+  }
+}
+
+/** Whether column `c` has the same bytes in two rows (a field a row lacks is empty). */
+function sameField(a: Buffer, af: FieldBounds, b: Buffer, bf: FieldBounds, c: number): boolean {
+  const length = af.length(c);
+  if (length !== bf.length(c)) return false;
+  if (length === 0) return true;
+  const [as, bs] = [af.starts[c]!, bf.starts[c]!];
+  for (let k = 0; k < length; k++) if (a[as + k] !== b[bs + k]) return false;
+  return true;
 }
 
 /** One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink). */

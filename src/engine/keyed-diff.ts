@@ -88,6 +88,11 @@ export interface KeyedSide {
   cell(row: number, column: number): Cell;
   /** True when row `row` is certainly identical to `otherRow` of `other` in every column. */
   sameRow?(row: number, other: KeyedSide, otherRow: number): boolean;
+  /**
+   * Whether the bytes oxen hashes over `columns` differ between `row` and `otherRow` of `other`,
+   * when the side can tell without making the rows' cells (undefined where it cannot).
+   */
+  targetsDiffer?(row: number, other: KeyedSide, otherRow: number, columns: number[]): boolean | undefined;
 }
 
 export function frameSide(frame: Frame): KeyedSide {
@@ -153,9 +158,13 @@ function targetsDiffer(
   };
   return (l, r) => {
     if (left.sameRow?.(l, right, r)) return false;
+    const told = left.targetsDiffer?.(l, right, r, lt);
+    if (told !== undefined) return told;
     if (paired) {
+      // Object.is, not ===: 0 and -0 are not the same bytes (NaN, read from a file, always is).
       let same = true;
-      for (let i = 0; i < lt.length && same; i++) same = left.cell(l, lt[i]!) === right.cell(r, rt[i]!);
+      for (let i = 0; i < lt.length && same; i++)
+        same = Object.is(left.cell(l, lt[i]!), right.cell(r, rt[i]!));
       if (same) return false;
     }
     return bytes(left, lt, l) !== bytes(right, rt, r);
