@@ -1,13 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
-import { createComputePool } from '../../src/services/compute/pool.js';
+import { MessageChannel } from 'node:worker_threads';
+import { createComputePool, keyedRows } from '../../src/services/compute/pool.js';
 import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
 import { runDatadiffProcess } from '../../src/services/compute/job-process.js';
 import {
   jsonLineBatches,
   keyedDiffTask,
   textDiffTask,
+  type KeyedMessage,
   type KeyedOutcome,
 } from '../../src/services/compute/tasks.js';
 
@@ -42,9 +44,11 @@ function expectedLines([left, right]: [string, string]): string[] {
   return diff.diff.rows.map((row) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, row[i]]))));
 }
 
-const lines = (outcome: KeyedOutcome) => {
+const lines = async (outcome: KeyedOutcome<Iterable<Uint8Array> | AsyncIterable<Uint8Array>>) => {
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
-  return [...jsonLineBatches(outcome.rows, 1000)].flat();
+  const out: string[] = [];
+  for await (const batch of jsonLineBatches(outcome.rows, 1000)) out.push(...batch);
+  return out;
 };
 
 const source = (text: string) => ({ bytes: Buffer.from(text), extension: 'csv' });
@@ -53,17 +57,43 @@ describe('the keyed compare task', () => {
   const pool = createComputePool({ inlineBelowBytes: 0, threads: 1 });
   afterAll(() => pool.close());
 
-  it('writes the rows as JSON.stringify would, over several buffers', () => {
+  it('writes the rows as JSON.stringify would, over several buffers', async () => {
     const pair = tables(30_000);
     const outcome = keyedDiffTask(source(pair[0]), source(pair[1]), params);
     expect(outcome.ok && outcome.rows.length).toBeGreaterThan(1);
-    expect(lines(outcome)).toEqual(expectedLines(pair));
+    expect(await lines(outcome)).toEqual(expectedLines(pair));
   });
 
-  it('hands the same rows back from a worker thread, their buffers moved', async () => {
+  it('hands the same rows back from a worker thread, as it makes them', async () => {
     const pair = tables(30_000);
     const outcome = await pool.diffKeyed(source(pair[0]), source(pair[1]), params);
-    expect(lines(outcome)).toEqual(expectedLines(pair));
+    expect(await lines(outcome)).toEqual(expectedLines(pair));
+    // A compare that fails gives its error, and no rows.
+    const failed = await pool.diffKeyed(source(pair[0]), source(pair[1]), { ...params, keys: ['nope'] });
+    expect(failed).toEqual({ ok: false, error: expect.objectContaining({ kind: 'incompatible-schemas' }) });
+  });
+
+  it("fails the reading of a worker's rows when its task fails after the first", async () => {
+    const { port1, port2 } = new MessageChannel();
+    let fail!: (error: Error) => void;
+    const task = new Promise((_resolve, reject) => (fail = reject));
+    const diff = keyedDiffTask(source('id,v\n1,a\n'), source('id,v\n1,b\n'), params);
+    if (!diff.ok) throw new Error('the compare failed');
+    const send = (message: KeyedMessage) => port2.postMessage(message);
+    send({ kind: 'start', start: { ok: true, diff: diff.diff, rows: null } });
+    send({ kind: 'rows', bytes: diff.rows[0]! });
+    const result = await keyedRows(port1, task);
+    if (!result.ok) throw new Error('no start');
+    const read: Uint8Array[] = [];
+    const reading = (async () => {
+      for await (const bytes of result.rows) {
+        read.push(bytes);
+        fail(new Error('the worker died'));
+      }
+    })();
+    await expect(reading).rejects.toThrow('the worker died');
+    expect(read).toHaveLength(1);
+    port2.close();
   });
 });
 

@@ -2,7 +2,9 @@
 // so that a million-row compare does not stall other requests. Inputs smaller than
 // `inlineBelowBytes` run on the calling thread: a worker round trip would cost more than the diff.
 // Datafold data diffs, which run users' SQL, get a killable child process each (job-process.ts).
+import { on } from 'node:events';
 import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { CompareParams } from '../../engine/keyed-diff.js';
 import type { Paging, TabularDiffView } from '../../engine/tabular-diff.js';
@@ -16,8 +18,12 @@ import {
   textDiffTask,
   type ComputeTask,
   type FrameSource,
+  type KeyedMessage,
   type KeyedOutcome,
 } from './tasks.js';
+
+/** A keyed compare's outcome, its rows' buffers of JSON lines coming as the compare makes them. */
+export type KeyedResult = KeyedOutcome<AsyncIterable<Uint8Array>>;
 
 export interface ComputeOptions {
   /** Worker threads at most; default: the cores less one, at least one. */
@@ -29,7 +35,11 @@ export interface ComputeOptions {
 export interface ComputePool {
   diffText(before: Uint8Array | null, after: Uint8Array | null): Promise<LineDiff[] | null>;
   diffTables(base: FrameSource | null, head: FrameSource | null, paging: Paging): Promise<TabularDiffView>;
-  diffKeyed(left: FrameSource, right: FrameSource, params: CompareParams): Promise<KeyedOutcome>;
+  /**
+   * Resolves once the join is done; the rows come after, and must be read to their end (reading
+   * them is what frees them, and the port they come through).
+   */
+  diffKeyed(left: FrameSource, right: FrameSource, params: CompareParams): Promise<KeyedResult>;
   /** Always in a child process of its own, whatever its size: `signal` kills it, runaway query and all. */
   diffDatasets(task: DatadiffTask, signal: AbortSignal): Promise<DatadiffOutcome>;
   close(): Promise<void>;
@@ -80,10 +90,17 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       run({ kind: 'table-diff', base, head, paging }, [base?.bytes, head?.bytes], () =>
         tableDiffTask(base, head, paging),
       ),
-    diffKeyed: (left, right, params) =>
-      run({ kind: 'keyed-diff', left, right, params }, [left.bytes, right.bytes], () =>
-        keyedDiffTask(left, right, params),
-      ),
+    diffKeyed: async (left, right, params) => {
+      if (size(left.bytes, right.bytes) < inlineBelow) {
+        await Promise.resolve();
+        const outcome = keyedDiffTask(left, right, params);
+        return outcome.ok ? { ...outcome, rows: fromArray(outcome.rows) } : outcome;
+      }
+      const { port1, port2 } = new MessageChannel();
+      const task = { kind: 'keyed-diff' as const, left, right, params, port: port2 };
+      const transferList = [...movable(left.bytes, right.bytes), port2];
+      return keyedRows(port1, workers().run(task, { transferList }));
+    },
     diffDatasets: runDatadiffProcess,
     close: async () => {
       killDatadiffProcesses();
@@ -91,4 +108,51 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       pool = undefined;
     },
   };
+}
+
+async function* fromArray(buffers: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  yield* buffers;
+}
+
+/**
+ * A keyed compare's result from the messages a worker sends on `port` (KeyedMessage) while `task`
+ * runs: its start, then its rows as they come. Should the task fail, so does the next read.
+ */
+export async function keyedRows(port: MessagePort, task: Promise<unknown>): Promise<KeyedResult> {
+  const failed = new AbortController();
+  task.catch((error: unknown) => failed.abort(error));
+  const messages = on(port, 'message', { signal: failed.signal })[Symbol.asyncIterator]();
+  const next = async (): Promise<KeyedMessage> => {
+    try {
+      const { value } = await messages.next();
+      return (value as [KeyedMessage])[0];
+    } catch (error) {
+      // The task's own error, not the AbortError that carries it.
+      throw failed.signal.aborted ? failed.signal.reason : error;
+    }
+  };
+  const close = async () => {
+    await messages.return?.();
+    port.close();
+  };
+  let first: KeyedMessage;
+  try {
+    first = await next();
+    if (first.kind !== 'start') throw new Error(`a keyed compare began with ${first.kind}`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  if (!first.start.ok) {
+    await close();
+    return first.start;
+  }
+  async function* rows(): AsyncGenerator<Uint8Array> {
+    try {
+      for (let message = await next(); message.kind === 'rows'; message = await next()) yield message.bytes;
+    } finally {
+      await close();
+    }
+  }
+  return { ...first.start, rows: rows() };
 }

@@ -1,5 +1,6 @@
 // The CPU-heavy steps of a compare, as plain functions of plain data, so that they can run in a
 // worker thread (worker.ts) or, for small inputs, on the calling thread with the same result.
+import type { MessagePort } from 'node:worker_threads';
 import { CsvSide } from '../../engine/keyed-csv.js';
 import {
   compareKeyedSides,
@@ -24,16 +25,27 @@ export interface FrameSource {
 export type ComputeTask =
   | { kind: 'text-diff'; before: Uint8Array | null; after: Uint8Array | null }
   | { kind: 'table-diff'; base: FrameSource | null; head: FrameSource | null; paging: Paging }
-  | { kind: 'keyed-diff'; left: FrameSource; right: FrameSource; params: CompareParams };
+  | { kind: 'keyed-diff'; left: FrameSource; right: FrameSource; params: CompareParams; port: MessagePort };
 
 /**
  * A keyed compare's outcome. The derived rows travel as buffers of JSON lines (one object per row,
  * keyed by column name, each buffer ending with a whole line), which move between threads without a
- * copy and are what storage keeps.
+ * copy and are what storage keeps: all of them (`Rows` an array), or as they are made.
  */
-export type KeyedOutcome =
+export type KeyedOutcome<Rows = Uint8Array[]> =
   | { ok: false; error: CompareError | { kind: 'unreadable'; side: 'left' | 'right' } }
-  | { ok: true; diff: Omit<KeyedDiff, 'rows'>; rows: Uint8Array[] };
+  | { ok: true; diff: Omit<KeyedDiff, 'rows'>; rows: Rows };
+
+/** A keyed compare's outcome before its rows: what is known once the join is done. */
+export type KeyedStart = KeyedOutcome<null>;
+
+/**
+ * What a worker thread sends of a keyed compare on the task's port: its start, then its rows' buffers
+ * one at a time as they are made (moved, not copied), so that they can be stored while the rest are
+ * made, then the end.
+ */
+export type KeyedMessage =
+  { kind: 'start'; start: KeyedStart } | { kind: 'rows'; bytes: Uint8Array } | { kind: 'end' };
 
 /** About how many characters of JSON lines go into one buffer. */
 const CHUNK_CHARS = 1 << 20;
@@ -67,16 +79,33 @@ function keyedSide(source: FrameSource): KeyedSide | null {
   return read.ok ? read.side : null;
 }
 
+/** The keyed compare, its rows all made. */
 export function keyedDiffTask(left: FrameSource, right: FrameSource, params: CompareParams): KeyedOutcome {
-  const leftSide = keyedSide(left);
-  if (!leftSide) return { ok: false, error: { kind: 'unreadable', side: 'left' } };
-  const rightSide = keyedSide(right);
-  if (!rightSide) return { ok: false, error: { kind: 'unreadable', side: 'right' } };
-  const result = compareKeyedSides(leftSide, rightSide, params);
-  if (!result.ok) return result;
-  const { height, row, ...diff } = result.diff;
-  const line = jsonLine(diff.columns.map((c) => c.name));
+  let start: KeyedStart | undefined;
   const rows: Uint8Array[] = [];
+  writeKeyedDiff(left, right, params, {
+    start: (s) => (start = s),
+    rows: (bytes) => rows.push(bytes),
+  });
+  return start!.ok ? { ...start!, rows } : start!;
+}
+
+/** The keyed compare: its start to `out.start`, then its rows to `out.rows`, a buffer at a time. */
+export function writeKeyedDiff(
+  left: FrameSource,
+  right: FrameSource,
+  params: CompareParams,
+  out: { start(start: KeyedStart): void; rows(bytes: Uint8Array): void },
+): void {
+  const leftSide = keyedSide(left);
+  if (!leftSide) return out.start({ ok: false, error: { kind: 'unreadable', side: 'left' } });
+  const rightSide = keyedSide(right);
+  if (!rightSide) return out.start({ ok: false, error: { kind: 'unreadable', side: 'right' } });
+  const result = compareKeyedSides(leftSide, rightSide, params);
+  if (!result.ok) return out.start(result);
+  const { height, row, ...diff } = result.diff;
+  out.start({ ok: true, diff, rows: null });
+  const line = jsonLine(diff.columns.map((c) => c.name));
   let lines: string[] = [];
   let length = 0;
   for (let i = 0; i < height; i++) {
@@ -88,11 +117,10 @@ export function keyedDiffTask(left: FrameSource, right: FrameSource, params: Com
       const joined = lines.join('');
       const chunk = Buffer.allocUnsafeSlow(Buffer.byteLength(joined));
       chunk.write(joined);
-      rows.push(chunk);
+      out.rows(chunk);
       [lines, length] = [[], 0];
     }
   }
-  return { ok: true, diff, rows };
 }
 
 /**
@@ -117,21 +145,37 @@ function jsonLine(names: string[]): (cells: Cell[]) => string {
   };
 }
 
+/** Runs a text or table diff; a keyed compare is written to its port (see KeyedMessage). */
 export function runTask(task: ComputeTask): unknown {
   switch (task.kind) {
     case 'text-diff':
       return textDiffTask(task.before, task.after);
     case 'table-diff':
       return tableDiffTask(task.base, task.head, task.paging);
-    case 'keyed-diff':
-      return keyedDiffTask(task.left, task.right, task.params);
+    case 'keyed-diff': {
+      const { port } = task;
+      const send = (message: KeyedMessage, moved: ArrayBuffer[] = []) => port.postMessage(message, moved);
+      writeKeyedDiff(task.left, task.right, task.params, {
+        start: (start) => send({ kind: 'start', start }),
+        rows: (bytes) => send({ kind: 'rows', bytes }, [bytes.buffer as ArrayBuffer]),
+      });
+      send({ kind: 'end' });
+      port.close();
+      return null;
+    }
   }
 }
 
-/** Splits buffers of JSON lines into the row texts, `size` at a time. */
-export function* jsonLineBatches(buffers: Uint8Array[], size: number): Generator<string[]> {
+/**
+ * Splits buffers of JSON lines into the row texts, `size` at most at a time, as the buffers come: the
+ * lines of a buffer are given before the next buffer is waited for.
+ */
+export async function* jsonLineBatches(
+  buffers: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<string[]> {
   let batch: string[] = [];
-  for (const buffer of buffers) {
+  for await (const buffer of buffers) {
     const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     let at = 0;
     while (at < bytes.length) {
@@ -144,6 +188,7 @@ export function* jsonLineBatches(buffers: Uint8Array[], size: number): Generator
         batch = [];
       }
     }
+    if (batch.length > 0) yield batch;
+    batch = [];
   }
-  if (batch.length > 0) yield batch;
 }

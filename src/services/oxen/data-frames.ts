@@ -85,20 +85,28 @@ async function dropInBatches(drop: (limit: number) => number): Promise<void> {
   while (drop(BATCH_ROWS) === BATCH_ROWS) await nextTurn();
 }
 
-/** Writes the derived rows in batches under a new generation, then makes them visible at once. */
+/**
+ * Writes the derived rows in batches under a new generation as they come, then makes them visible at
+ * once. Should the rows fail to come, what was written of them is dropped.
+ */
 async function storeCompare(
   compares: CompareStore,
   repo: RepoRow,
   compareId: string,
   meta: { left_commit: string; right_commit: string; columns: Array<{ name: string; dtype: string }> },
-  rows: Uint8Array[],
+  rows: AsyncIterable<Uint8Array>,
 ): Promise<void> {
   const generation = compares.newGeneration();
   let height = 0;
-  for (const batch of jsonLineBatches(rows, BATCH_ROWS)) {
-    compares.appendRows(repo.id, compareId, generation, height, batch);
-    height += batch.length;
-    await nextTurn();
+  try {
+    for await (const batch of jsonLineBatches(rows, BATCH_ROWS)) {
+      compares.appendRows(repo.id, compareId, generation, height, batch);
+      height += batch.length;
+      await nextTurn();
+    }
+  } catch (error) {
+    await dropInBatches((n) => compares.dropGeneration(repo.id, compareId, generation, n));
+    throw error;
   }
   if (compares.commit(repo.id, compareId, { ...meta, height, generation }))
     await dropInBatches((n) => compares.dropRowsBelow(repo.id, compareId, generation, n));
