@@ -23,7 +23,8 @@ function tables(rows: number): [string, string] {
   const row = (i: number, changed: boolean) =>
     [
       i,
-      `"item ""${i}"", é"`,
+      // Some with characters JSON escapes: a tab, a control character, a backslash.
+      `"item ""${i}"", é${i % 4 === 0 ? '\t\x01\\' : ''}"`,
       changed ? i / 7 : -0,
       i % 3 === 0 ? '' : String(i % 2 === 0),
       i % 5 === 0 ? 'inf' : `${i}e3`,

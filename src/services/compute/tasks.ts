@@ -135,7 +135,9 @@ function jsonLine(names: string[]): (cells: Cell[]) => string {
         ? String(cell)
         : 'null'
       : typeof cell === 'string'
-        ? JSON.stringify(cell)
+        ? plainText(cell)
+          ? `"${cell}"`
+          : JSON.stringify(cell)
         : String(cell ?? null);
   // Joined from an array, a line is one flat string (a += chain would be a rope, slow to encode).
   const parts: string[] = [...prefixes.flatMap((p) => [p, '']), names.length === 0 ? '{}\n' : '}\n'];
@@ -143,6 +145,19 @@ function jsonLine(names: string[]): (cells: Cell[]) => string {
     for (let i = 0; i < names.length; i++) parts[2 * i + 1] = value(cells[i]);
     return parts.join('');
   };
+}
+
+/**
+ * Whether JSON writes `text` as it is between quotes: no quote, backslash, control character or
+ * UTF-16 surrogate (JSON.stringify escapes a lone one). Most cells are such text, and quoting them
+ * here is faster than a call of JSON.stringify each (a sixth of writing the rows, over 20M cells).
+ */
+function plainText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 /** Runs a text or table diff; a keyed compare is written to its port (see KeyedMessage). */
