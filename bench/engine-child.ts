@@ -1,13 +1,14 @@
-// One engine run for bench/engine.ts, in a process of its own: `keyed a.csv b.csv`, `parse a.csv`,
-// `scan a.csv` or `text a.txt b.txt`. Prints {ms, maxRssMb, …} as one JSON line; the time covers reading
-// the files, but for `parse` and `scan`, which time the reader over a file already in memory. `keyed`
-// also times the compare a second time (againMs) and tells the process's memory before the first
-// (idleRssMb). It is built with the server (tsconfig.build.json) and run as plain JavaScript, as the
-// server runs, so that neither tsx's loader nor its memory is in the figures.
+// One engine run for bench/engine.ts, in a process of its own: `keyed a.csv b.csv`, `table a.csv
+// b.csv`, `parse a.csv`, `scan a.csv` or `text a.txt b.txt`. Prints {ms, maxRssMb, …} as one JSON line;
+// the time covers reading the files, but for `table`, `parse` and `scan`, which time the engine over
+// files already in memory. `keyed` also times the compare a second time (againMs) and tells the
+// process's memory before the first (idleRssMb). It is built with the server (tsconfig.build.json)
+// and run as plain JavaScript, as the server runs, so that neither tsx's loader nor its memory is in
+// the figures.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createComputePool } from '../src/services/compute/pool.js';
-import { textDiffTask } from '../src/services/compute/tasks.js';
+import { tableDiffTask, textDiffTask } from '../src/services/compute/tasks.js';
 import { CsvSide } from '../src/engine/keyed-csv.js';
 import { readFrame } from '../src/engine/read-frame.js';
 
@@ -51,6 +52,18 @@ if (kind === 'keyed') {
   const bytes = readFileSync(a);
   const [frame, ms] = await timed(() => readFrame(bytes, 'csv'));
   figures = { ms, height: frame?.height };
+} else if (kind === 'table') {
+  // The file endpoint's diff of two CSVs (rows matched by whole-row hash), on the calling thread.
+  const [left, right] = [readFileSync(a), readFileSync(b)];
+  const [view, ms] = await timed(() =>
+    tableDiffTask(
+      { bytes: left, extension: 'csv' },
+      { bytes: right, extension: 'csv' },
+      { page: 1, pageSize: 100 },
+    ),
+  );
+  const { num_added_rows: added, num_removed_rows: removed } = view.summary;
+  figures = { ms, counts: `${added}+/${removed}-` };
 } else if (kind === 'scan') {
   // What the keyed compare reads of a file: its head, then one pass for row bounds and keys.
   const bytes = readFileSync(a);

@@ -81,6 +81,12 @@ for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').ma
       `  the same compare again in that worker / memory above the idle process`,
       `${againMs.toFixed(0)} ms, ${(sqliteMs / againMs).toFixed(2)}x sqlite3, ${mbps(againMs)} MB/s / ${(peak - idle).toFixed(0)} MB over ${idle.toFixed(0)} MB (${((peak - idle) / size).toFixed(1)}x the files)`,
     ]);
+    const tables = [0, 1, 2].map(() => child(['table', a, b]));
+    const tableMs = median(tables.map((r) => r.ms));
+    rows.push([
+      `  the file endpoint's diff of the two (whole-row hashes), one thread`,
+      `${tableMs.toFixed(0)} ms, ${(sqliteMs / tableMs).toFixed(2)}x sqlite3's join, ${mbps(tableMs)} MB/s [${tables[0]!.counts}]`,
+    ]);
     const scan = median([0, 1, 2].map(() => child(['scan', a]).ms));
     const parse = child(['parse', a]);
     rows.push([

@@ -38,40 +38,6 @@ export function schemaOf(fields: Array<{ name: string; dtype: string }>): Schema
   };
 }
 
-export function frameSchema(frame: Frame): Schema {
-  return schemaOf(frame.columns);
-}
-
-export function emptyFrame(columns: Array<{ name: string; dtype: Dtype }>): Frame {
-  return { columns: columns.map((c) => ({ ...c, values: [] })), height: 0 };
-}
-
-/** The rows `indices` of `frame` as JSON objects keyed by column name, in column order. */
-export function rowsAsObjects(frame: Frame, indices: Iterable<number>): Array<Record<string, Cell>> {
-  const out: Array<Record<string, Cell>> = [];
-  for (const i of indices) {
-    const row: Record<string, Cell> = {};
-    for (const column of frame.columns) row[column.name] = column.values[i] ?? null;
-    out.push(row);
-  }
-  return out;
-}
-
-export function selectColumns(frame: Frame, names: string[]): Frame {
-  const byName = new Map(frame.columns.map((c) => [c.name, c]));
-  return {
-    columns: names.map((n) => byName.get(n)).filter((c): c is Column => c !== undefined),
-    height: frame.height,
-  };
-}
-
-export function takeRows(frame: Frame, indices: number[]): Frame {
-  return {
-    columns: frame.columns.map((c) => ({ ...c, values: indices.map((i) => c.values[i] ?? null) })),
-    height: indices.length,
-  };
-}
-
 const scratch = { buffer: Buffer.allocUnsafe(1 << 16) };
 
 /**
@@ -136,6 +102,28 @@ export function cellBytes(value: Cell | undefined, dtype: Dtype): string {
   float[0] = value;
   const b = floatBytes;
   return String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!);
+}
+
+/**
+ * Writes `cellBytes(value, dtype)` as bytes into `out` at `at`, and returns where they end. `out`
+ * must have room for them: 8 bytes for a number, the UTF-8 bytes of a text.
+ */
+export function writeCellBytes(out: Buffer, at: number, value: Cell, dtype: Dtype): number {
+  if (value === null) return at;
+  if (typeof value === 'string') return at + out.write(value, at, 'utf8');
+  if (typeof value === 'boolean') {
+    out[at] = value ? 1 : 0;
+    return at + 1;
+  }
+  if (dtype === 'i64') {
+    const v = Math.trunc(value);
+    out.writeUInt32LE(v >>> 0, at);
+    out.writeUInt32LE(Math.floor(v / 4294967296) >>> 0, at + 4);
+    return at + 8;
+  }
+  float[0] = value;
+  out.set(floatBytes, at);
+  return at + 8;
 }
 
 /**

@@ -4,7 +4,8 @@
 // Equal row bytes under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
 import { fieldText, readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
-import { QUOTE, scanRows, type Dialect, type RowSink } from './csv-scan.js';
+import { KeySink } from './csv-keys.js';
+import { scanRows, type Dialect, type RowSink } from './csv-scan.js';
 import { convert, type CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { KeyedSide } from './keyed-diff.js';
@@ -138,97 +139,6 @@ export class CsvSide implements KeyedSide {
   }
 }
 
-/**
- * What keyBytes keeps of each row as the bounds scanner reports it: where it starts and ends, whether
- * its first key cell is null, and its key (a number when `numeric`, else the key cells' bytes). The
- * sinks here are classes, not object literals made per call: V8 makes its code for the scanner's
- * calls for the functions it has seen there, and the second file's new closures would throw the
- * first file's code away (a deopt, then slow code again, in each of the compare's two passes).
- */
-class KeySink implements BoundsSink {
-  /** Only the fields up to the last key column are read; the rest of each row is skipped. */
-  readonly limit: number;
-  private readonly wanted: Map<number, number>;
-  private readonly dtypes: Dtype[];
-  readonly texts: Array<string | null> = [];
-  numbers: Float64Array<ArrayBuffer>;
-  firstNull: Uint8Array<ArrayBuffer>;
-  starts: Uint32Array<ArrayBuffer>;
-  ends: Uint32Array<ArrayBuffer>;
-  /** The row being read; the header is row -1. */
-  row = -1;
-  private value = NaN;
-  private readonly parts: string[];
-  private firstIsNull = true;
-
-  constructor(
-    private readonly source: Buffer,
-    layout: ReadonlyArray<{ dtype: Dtype }>,
-    private readonly columns: number[],
-    private readonly first: number,
-    private readonly numeric: boolean,
-    rowsGuess: number,
-  ) {
-    this.limit = Math.max(1, first + 1, ...columns.map((c) => c + 1));
-    this.wanted = new Map(columns.map((c, i) => [c, i]));
-    this.dtypes = layout.map((c) => c.dtype);
-    this.parts = columns.map(() => '');
-    // Sized for the rows the head suggests (a little over), so that a large file is rarely copied.
-    const capacity = Math.max(1024, Math.ceil(rowsGuess * 1.02));
-    this.numbers = new Float64Array(numeric ? capacity : 0);
-    this.firstNull = new Uint8Array(capacity);
-    this.starts = new Uint32Array(capacity);
-    this.ends = new Uint32Array(capacity);
-  }
-
-  field(start: number, end: number, column: number): void {
-    if (this.row < 0) return;
-    const { source, first } = this;
-    const at = this.wanted.get(column);
-    if (column !== first && at === undefined) return;
-    const dtype = this.dtypes[column]!;
-    if (this.numeric) {
-      const cell = integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype);
-      this.firstIsNull = cell === null;
-      this.value = cell === null ? NaN : (cell as number);
-    } else if (dtype === 'str' && source[start] !== QUOTE) {
-      // An unquoted text cell's bytes are the bytes oxen hashes; empty is null, which hashes as nothing.
-      if (at !== undefined) this.parts[at] = source.toString('latin1', start, end);
-      if (column === first) this.firstIsNull = start === end;
-    } else {
-      const cell = convert(fieldText(source, start, end), dtype);
-      if (column === first) this.firstIsNull = cell === null;
-      if (at !== undefined) this.parts[at] = cellBytes(cell, dtype);
-    }
-  }
-
-  rowEnd(start: number, end: number): void {
-    const { row } = this;
-    // Counted before the header returns: code only the header runs is run before V8 keeps type
-    // feedback for this method, and would throw away its compiled code when the next file's runs it.
-    this.row = row + 1;
-    if (row < 0) return;
-    if (row === this.starts.length) {
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-      this.firstNull = grow(this.firstNull);
-      if (this.numeric) this.numbers = grow(this.numbers);
-    }
-    this.starts[row] = start;
-    this.ends[row] = end;
-    this.firstNull[row] = this.first < 0 || this.firstIsNull ? 1 : 0;
-    this.firstIsNull = true;
-    if (this.numeric) {
-      this.numbers[row] = this.value;
-      this.value = NaN;
-    } else {
-      const { columns, parts } = this;
-      this.texts.push(columns.length === 0 ? null : columns.length === 1 ? parts[0]! : parts.join(''));
-      parts.fill('');
-    }
-  }
-}
-
 /** Where each field of one row starts and ends, for the header's columns (a row's further fields are cut). */
 class FieldBounds implements BoundsSink {
   readonly starts: Int32Array;
@@ -271,7 +181,7 @@ function sameField(a: Buffer, af: FieldBounds, b: Buffer, bf: FieldBounds, c: nu
   return true;
 }
 
-/** One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink). */
+/** One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink in csv-keys.ts). */
 class RowCells implements RowSink {
   readonly cells: Cell[];
 
@@ -284,30 +194,4 @@ class RowCells implements RowSink {
   }
 
   rowEnd(): void {}
-}
-
-function grow<T extends Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(
-  array: T,
-): T {
-  const bigger = new (array.constructor as new (length: number) => T)(Math.ceil(array.length * 1.5));
-  bigger.set(array);
-  return bigger;
-}
-
-/**
- * An unquoted integer cell of at most 15 digits (exact as a double, as Number() would read it), or
- * null when empty; undefined for anything else, which the caller converts the slow way.
- */
-function integerAt(bytes: Buffer, start: number, end: number): number | null | undefined {
-  if (start === end) return null;
-  const negative = bytes[start] === 0x2d;
-  let at = negative ? start + 1 : start;
-  if (at === end || end - at > 15) return undefined;
-  let value = 0;
-  for (; at < end; at++) {
-    const digit = bytes[at]! - 0x30;
-    if (digit < 0 || digit > 9) return undefined;
-    value = value * 10 + digit;
-  }
-  return negative ? -value : value;
 }

@@ -3,7 +3,14 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { fieldText, scanBounds } from '../../src/engine/csv-bounds.js';
 import { guessLineBreak, scanRows, sniffDialect } from '../../src/engine/csv-scan.js';
-import { hashRow, rowBytes, type Column, type Dtype } from '../../src/engine/frame.js';
+import {
+  cellBytes,
+  hashRow,
+  rowBytes,
+  writeCellBytes,
+  type Column,
+  type Dtype,
+} from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
 import { readCsv } from '../../src/engine/csv.js';
 import { CsvSide } from '../../src/engine/keyed-csv.js';
@@ -236,6 +243,17 @@ describe('row bytes', () => {
     fc.assert(
       fc.property(fc.array(column, { minLength: 1, maxLength: 4 }), (columns) => {
         expect(hashHex(Buffer.from(rowBytes(columns, 0)!, 'latin1'))).toBe(hashRow(columns, 0));
+      }),
+      { numRuns: RUNS * 5, seed: SEED },
+    );
+  });
+
+  it('are written into a buffer as cellBytes gives them', () => {
+    fc.assert(
+      fc.property(column, fc.nat(8), ({ values: [value], dtype }, at) => {
+        const out = Buffer.alloc(at + 64);
+        const end = writeCellBytes(out, at, value!, dtype);
+        expect(out.toString('latin1', at, end)).toBe(cellBytes(value, dtype));
       }),
       { numRuns: RUNS * 5, seed: SEED },
     );

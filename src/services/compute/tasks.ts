@@ -64,11 +64,11 @@ export function tableDiffTask(
   head: FrameSource | null,
   paging: Paging,
 ): TabularDiffView {
-  const frameOf = (s: FrameSource | null) => (s ? readFrame(s.bytes, s.extension) : null);
-  return diffTables(frameOf(base), frameOf(head), paging);
+  const sideOf = (s: FrameSource | null) => (s ? keyedSide(s) : null);
+  return diffTables(sideOf(base), sideOf(head), paging);
 }
 
-/** A side of a keyed compare: CSV and TSV files are read lazily, other formats as whole frames. */
+/** A side of a keyed compare or a tabular diff: CSV and TSV files are read lazily, other formats as whole frames. */
 function keyedSide(source: FrameSource): KeyedSide | null {
   const options = delimitedOptions(source.extension);
   if (!options) {

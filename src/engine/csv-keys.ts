@@ -1,0 +1,166 @@
+// The key bytes of each row of a CSV, read from its bytes by the bounds scanner for the keyed compare
+// and the tabular diff (keyed-csv.ts): where each row starts and ends, and its key, the bytes oxen
+// hashes over the key columns (a number, for one i64 key).
+import { fieldText, type BoundsSink } from './csv-bounds.js';
+import { QUOTE } from './csv-scan.js';
+import { convert } from './csv.js';
+import { cellBytes, writeCellBytes, type Dtype } from './frame.js';
+
+/**
+ * What keyBytes keeps of each row as the bounds scanner reports it: where it starts and ends, whether
+ * its first key cell is null, and its key (a number when `numeric`, else the key cells' bytes). It is
+ * a class, as the scanners' other sinks are, not an object literal made per call: V8 makes its code
+ * for the scanner's calls for the functions it has seen there, and the second file's new closures
+ * would throw the first file's code away (a deopt, then slow code again, in each of two passes).
+ */
+export class KeySink implements BoundsSink {
+  /** Only the fields up to the last key column are read; the rest of each row is skipped. */
+  readonly limit: number;
+  /** Per column of the file, its place among the key columns (-1 for none). */
+  private readonly places: Int32Array;
+  private readonly dtypes: Dtype[];
+  readonly texts: Array<string | null> = [];
+  numbers: Float64Array<ArrayBuffer>;
+  firstNull: Uint8Array<ArrayBuffer>;
+  starts: Uint32Array<ArrayBuffer>;
+  ends: Uint32Array<ArrayBuffer>;
+  /** The row being read; the header is row -1. */
+  row = -1;
+  private value = NaN;
+  private firstIsNull = true;
+  /**
+   * Key columns in the file's order (as every whole-row key is) come in the order their bytes are
+   * joined: each cell's bytes are written after the last, and the key is read out once a row, as
+   * one string. Otherwise each cell's bytes are kept in `parts`, joined at the row's end.
+   */
+  private readonly inOrder: boolean;
+  private readonly parts: string[];
+  private key = Buffer.allocUnsafe(256);
+  private keyLength = 0;
+
+  constructor(
+    private readonly source: Buffer,
+    layout: ReadonlyArray<{ dtype: Dtype }>,
+    private readonly columns: number[],
+    private readonly first: number,
+    private readonly numeric: boolean,
+    rowsGuess: number,
+  ) {
+    this.limit = Math.max(1, first + 1, ...columns.map((c) => c + 1));
+    this.places = new Int32Array(Math.max(layout.length, this.limit)).fill(-1);
+    columns.forEach((c, i) => (this.places[c] = i));
+    this.dtypes = layout.map((c) => c.dtype);
+    this.inOrder = columns.every((c, i) => i === 0 || c > columns[i - 1]!);
+    this.parts = columns.map(() => '');
+    // Sized for the rows the head suggests (a little over), so that a large file is rarely copied.
+    const capacity = Math.max(1024, Math.ceil(rowsGuess * 1.02));
+    this.numbers = new Float64Array(numeric ? capacity : 0);
+    this.firstNull = new Uint8Array(capacity);
+    this.starts = new Uint32Array(capacity);
+    this.ends = new Uint32Array(capacity);
+  }
+
+  field(start: number, end: number, column: number): void {
+    if (this.row < 0) return;
+    const { source, first } = this;
+    const at = column < this.places.length ? this.places[column]! : -1;
+    if (column !== first && at < 0) return;
+    const dtype = this.dtypes[column]!;
+    if (this.numeric) {
+      const cell = integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype);
+      this.firstIsNull = cell === null;
+      this.value = cell === null ? NaN : (cell as number);
+    } else if (dtype === 'str' && source[start] !== QUOTE) {
+      // An unquoted text cell's bytes are the bytes oxen hashes; empty is null, which hashes as nothing.
+      if (column === first) this.firstIsNull = start === end;
+      if (at < 0) return;
+      if (this.inOrder) this.append(start, end);
+      else this.parts[at] = source.toString('latin1', start, end);
+    } else {
+      const cell =
+        dtype === 'i64' || dtype === 'f64'
+          ? (integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype))
+          : convert(fieldText(source, start, end), dtype);
+      if (column === first) this.firstIsNull = cell === null;
+      if (at < 0) return;
+      if (!this.inOrder) this.parts[at] = cellBytes(cell, dtype);
+      else {
+        this.room(typeof cell === 'string' ? cell.length * 3 : 8);
+        this.keyLength = writeCellBytes(this.key, this.keyLength, cell, dtype);
+      }
+    }
+  }
+
+  /** Appends the source's bytes from `start` to `end` to the row's key. */
+  private append(start: number, end: number): void {
+    this.room(end - start);
+    const { source, key } = this;
+    let at = this.keyLength;
+    for (let k = start; k < end; k++) key[at++] = source[k]!;
+    this.keyLength = at;
+  }
+
+  /** Makes room for `bytes` more bytes of the row's key. */
+  private room(bytes: number): void {
+    if (this.keyLength + bytes <= this.key.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(this.key.length * 2, this.keyLength + bytes));
+    this.key.copy(larger, 0, 0, this.keyLength);
+    this.key = larger;
+  }
+
+  rowEnd(start: number, end: number): void {
+    const { row } = this;
+    // Counted before the header returns: code only the header runs is run before V8 keeps type
+    // feedback for this method, and would throw away its compiled code when the next file's runs it.
+    this.row = row + 1;
+    if (row < 0) return;
+    if (row === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.firstNull = grow(this.firstNull);
+      if (this.numeric) this.numbers = grow(this.numbers);
+    }
+    this.starts[row] = start;
+    this.ends[row] = end;
+    this.firstNull[row] = this.first < 0 || this.firstIsNull ? 1 : 0;
+    this.firstIsNull = true;
+    if (this.numeric) {
+      this.numbers[row] = this.value;
+      this.value = NaN;
+    } else if (this.columns.length === 0) this.texts.push(null);
+    else if (this.inOrder) {
+      this.texts.push(this.key.toString('latin1', 0, this.keyLength));
+      this.keyLength = 0;
+    } else {
+      const { columns, parts } = this;
+      this.texts.push(columns.length === 1 ? parts[0]! : parts.join(''));
+      parts.fill('');
+    }
+  }
+}
+
+function grow<T extends Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(
+  array: T,
+): T {
+  const bigger = new (array.constructor as new (length: number) => T)(Math.ceil(array.length * 1.5));
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * An unquoted integer cell of at most 15 digits (exact as a double, as Number() would read it), or
+ * null when empty; undefined for anything else, which the caller converts the slow way.
+ */
+function integerAt(bytes: Buffer, start: number, end: number): number | null | undefined {
+  if (start === end) return null;
+  const negative = bytes[start] === 0x2d;
+  let at = negative ? start + 1 : start;
+  if (at === end || end - at > 15) return undefined;
+  let value = 0;
+  for (; at < end; at++) {
+    const digit = bytes[at]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
