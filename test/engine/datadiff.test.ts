@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffDatasets, type Dataset } from '../../src/engine/datadiff.js';
 
@@ -152,5 +153,60 @@ describe('diffDatasets', () => {
     const out = diffDatasets(ds(names, rows), ds(names, changed), { pkColumns: ['id'] });
     expect(out.ok && out.stats.match_ratio).toBe(0.996);
     expect(out.ok && out.stats.diff_values).toBeCloseTo(4 / 900, 6);
+  });
+
+  it('keys rows as JSON texts of their key cells would: 1 apart from "1", nulls and repeats counted', () => {
+    // The plain way: each row's key cells as JSON, a list of rows per key.
+    const reference = (a: Dataset, b: Dataset, pk: number[]) => {
+      const index = (d: Dataset) => {
+        const rows = new Map<string, number[]>();
+        let nulls = 0;
+        d.rows.forEach((row, i) => {
+          const parts = pk.map((c) => row[c] ?? null);
+          if (parts.some((p) => p === null)) return void nulls++;
+          const key = JSON.stringify(parts);
+          rows.set(key, [...(rows.get(key) ?? []), i]);
+        });
+        const dupes = [...rows.values()].reduce((n, l) => n + (l.length > 1 ? l.length : 0), 0);
+        return { rows, nulls, dupes };
+      };
+      const [ia, ib] = [index(a), index(b)];
+      const only = (x: typeof ia, y: typeof ia) => [...x.rows.keys()].filter((k) => !y.rows.has(k)).length;
+      let compared = 0;
+      let differing = 0;
+      for (const [key, la] of ia.rows) {
+        const lb = ib.rows.get(key);
+        if (la.length !== 1 || lb?.length !== 1) continue;
+        compared++;
+        const [rowA, rowB] = [a.rows[la[0]!]!, b.rows[lb[0]!]!];
+        if ([1, 2].some((c) => !pk.includes(c) && rowA[c] !== rowB[c])) differing++;
+      }
+      return {
+        pks: {
+          total_rows: [a.rows.length, b.rows.length],
+          nulls: [ia.nulls, ib.nulls],
+          dupes: [ia.dupes, ib.dupes],
+          exclusives: [only(ia, ib), only(ib, ia)],
+          distincts: [ia.rows.size, ib.rows.size],
+        },
+        compared,
+        differing,
+      };
+    };
+    // Key cells that JSON keeps apart or together: numbers and their texts, booleans, nulls.
+    const cell = fc.constantFrom<string | number | boolean | null>(1, '1', 2, '2', true, 'true', null, 0);
+    const rows = fc.array(fc.tuple(cell, cell, fc.integer({ min: 0, max: 2 })), { maxLength: 12 });
+    fc.assert(
+      fc.property(rows, rows, fc.constantFrom<number[]>([0], [0, 1]), (ra, rb, pk) => {
+        const [a, b] = [ra, rb].map((r) => ds('k,j,v', r, 'str,str,i64'));
+        const out = diffDatasets(a!, b!, { pkColumns: pk.map((c) => ['k', 'j'][c]!) });
+        if (!out.ok) throw new Error(out.error.error_value);
+        const expected = reference(a!, b!, pk);
+        expect(out.pks).toEqual(expected.pks);
+        expect(out.values?.total_rows).toBe(expected.compared);
+        expect(out.values?.rows_with_differences).toBe(expected.differing);
+      }),
+      { numRuns: 500, seed: 20261206 },
+    );
   });
 });
