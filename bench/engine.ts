@@ -6,8 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { keyedTables, printTable, textCases, textPair } from './table.js';
+import { keyedTables, printTable, sqliteJoinMs, textCases, textPair, timed } from './table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
 const rows: Array<[string, string]> = [];
@@ -25,15 +24,6 @@ function child(args: string[]): { ms: number; maxRssMb: number; [k: string]: unk
   return JSON.parse(out.stdout.trim().split('\n').pop()!);
 }
 
-/** Wall time of a shell command, its peak memory from GNU time's format if available. */
-function timed(command: string, args: string[], input?: string): number {
-  const start = performance.now();
-  const out = spawnSync(command, args, { input, stdio: ['pipe', 'ignore', 'pipe'], encoding: 'utf8' });
-  const ms = performance.now() - start;
-  if (out.status !== 0 && out.status !== 1) throw new Error(`${command}: ${out.stderr}`);
-  return ms;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -41,18 +31,7 @@ function median(values: number[]): number {
 
 // ---- Keyed CSV diff: N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed. ----
 
-function sqliteScript(a: string, b: string): string {
-  const cols = ['name', 'category', 'value', 'score', 'flag', 'x1', 'x2', 'x3', 'x4'];
-  const changed = cols.map((c) => `a.${c} IS NOT b.${c}`).join(' OR ');
-  return [
-    '.mode csv',
-    `.import ${a} a`,
-    `.import ${b} b`,
-    // Without an index sqlite runs the full join as a nested loop; with one, as a lookup per row.
-    'CREATE INDEX b_id ON b(id);',
-    `SELECT count(*) FROM a FULL OUTER JOIN b ON a.id = b.id WHERE a.id IS NULL OR b.id IS NULL OR ${changed};`,
-  ].join('\n');
-}
+const KEYED_COLUMNS = ['name', 'category', 'value', 'score', 'flag', 'x1', 'x2', 'x3', 'x4'];
 
 for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').map(Number)) {
   for (const quoted of [false, true]) {
@@ -69,7 +48,7 @@ for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').ma
     const ours = [child(['keyed', a, b]), child(['keyed', a, b]), child(['keyed', a, b])];
     const oursMs = median(ours.map((r) => r.ms));
     const againMs = median(ours.map((r) => r.againMs as number));
-    const sqliteMs = median([0, 1, 2].map(() => timed('sqlite3', [':memory:'], sqliteScript(a, b))));
+    const sqliteMs = median([0, 1, 2].map(() => sqliteJoinMs(a, b, KEYED_COLUMNS)));
     const peak = Math.max(...ours.map((r) => r.maxRssMb));
     const idle = median(ours.map((r) => r.idleRssMb as number));
     const mbps = (ms: number) => (size / (ms / 1000)).toFixed(0);

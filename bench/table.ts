@@ -1,5 +1,5 @@
 // Helpers shared by the benchmark scripts: an app, timing and the printed table.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type * as AppModule from '../src/app.js';
@@ -184,4 +184,31 @@ export function compareBody(id: string, path: string, head = 'b') {
     compare: [],
     display: [],
   };
+}
+
+/** Wall time of a shell command (its exit status 0 or 1), `input` on its standard input. */
+export function timed(command: string, args: string[], input?: string): number {
+  const start = performance.now();
+  const out = spawnSync(command, args, { input, stdio: ['pipe', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (out.status !== 0 && out.status !== 1) throw new Error(`${command}: ${out.stderr}`);
+  return ms;
+}
+
+/**
+ * The reference of the keyed compares: the sqlite3 shell importing two CSV files keyed by `id`,
+ * indexing one side's key and running the full outer join that counts the rows that differ in any
+ * of `columns`. Its wall time, in ms.
+ */
+export function sqliteJoinMs(a: string, b: string, columns: string[]): number {
+  const changed = columns.map((c) => `a.${c} IS NOT b.${c}`).join(' OR ');
+  const script = [
+    '.mode csv',
+    `.import ${a} a`,
+    `.import ${b} b`,
+    // Without an index sqlite runs the full join as a nested loop; with one, as a lookup per row.
+    'CREATE INDEX b_id ON b(id);',
+    `SELECT count(*) FROM a FULL OUTER JOIN b ON a.id = b.id WHERE a.id IS NULL OR b.id IS NULL OR ${changed};`,
+  ].join('\n');
+  return timed('sqlite3', [':memory:'], script);
 }
