@@ -25,6 +25,16 @@ export const LARGE_COMPARE = {
   display: [],
 };
 
+/** A compare of the bundled ox/compare-datasets labels, main against feature/add-labels, keyed by id. */
+export const LABELS_COMPARE = {
+  compare_id: 'labels',
+  left: { path: 'data/train/labels.csv', version: 'main' },
+  right: { path: 'data/train/labels.csv', version: 'feature/add-labels' },
+  keys: [{ left: 'id', right: 'id' }],
+  compare: [],
+  display: [],
+};
+
 /** An app on a fresh in-memory database with the bundled fixtures (or none). */
 export async function build(
   data: string = BUNDLED_DATA,

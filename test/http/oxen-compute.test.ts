@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/db.js';
-import { COMPARE, LARGE_COMPARE, LARGE_FRAMES, call } from '../helpers/app.js';
+import { COMPARE, LABELS_COMPARE, LARGE_COMPARE, LARGE_FRAMES, call } from '../helpers/app.js';
 
 // The same requests answered by an app that sends every diff to its worker threads and by one that
 // computes everything inline must be byte for byte the same; and a big compare in a worker must
@@ -22,14 +22,7 @@ afterAll(async () => {
   await Promise.all([workers.app.close(), inline.app.close()]);
 });
 
-const compare = {
-  compare_id: 'w',
-  left: { path: 'data/train/labels.csv', version: 'main' },
-  right: { path: 'data/train/labels.csv', version: 'feature/add-labels' },
-  keys: [{ left: 'id', right: 'id' }],
-  compare: [],
-  display: [],
-};
+const compare = { ...LABELS_COMPARE, compare_id: 'w' };
 
 describe('the compute pool', () => {
   it.each([

@@ -7,18 +7,12 @@ import { computeCompare, type CompareBody } from '../../src/services/oxen/data-f
 import { CompareStore } from '../../src/storage/compare-store.js';
 import { openDatabase } from '../../src/storage/db.js';
 import { OxenStore } from '../../src/storage/oxen-store.js';
+import { LABELS_COMPARE } from '../helpers/app.js';
 
 // A keyed compare's rows are stored as the compute pool hands them over, while it makes the rest.
 // Should they stop coming (a worker thread that dies), nothing of them must stay in the database.
 
-const body: CompareBody = {
-  compare_id: 'c',
-  left: { path: 'data/train/labels.csv', version: 'main' },
-  right: { path: 'data/train/labels.csv', version: 'feature/add-labels' },
-  keys: [{ left: 'id', right: 'id' }],
-  compare: [],
-  display: [],
-};
+const body: CompareBody = { ...LABELS_COMPARE, compare_id: 'c' };
 
 describe('storing a keyed compare', () => {
   it('drops the rows written so far when the rest fail to come', async () => {
