@@ -181,7 +181,10 @@ function sameField(a: Buffer, af: FieldBounds, b: Buffer, bf: FieldBounds, c: nu
   return true;
 }
 
-/** One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink in csv-keys.ts). */
+/**
+ * One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink in
+ * csv-keys.ts).
+ */
 class RowCells implements RowSink {
   readonly cells: Cell[];
 

@@ -4,8 +4,9 @@
 /**
  * Per distinct key (a row's hashed bytes), the last row that has it, in an open-addressing table of
  * typed arrays over each key's FNV-1a hash: the diff of two files of a million rows took 3.7-4.0 s
- * with a Map of their strings, 3.0-3.2 s so (by hand). A hash with no seed can be made to collide on purpose, so the probes are capped at a few
- * per row: past the cap, `keys` is left to a Map (whose hashing V8 seeds per process).
+ * with a Map of their strings, 3.0-3.2 s so (by hand). A hash with no seed can be made to collide
+ * on purpose, so the probes are capped at a few per row: past the cap, `keys` is left to a Map (whose
+ * hashing V8 seeds per process).
  */
 export class LastRows {
   private readonly slots: Int32Array;

@@ -31,6 +31,8 @@ const path = (column: string) => `$."${column}"`;
  * statement (bindings and calls into SQLite per statement, not per row); more gained nothing.
  */
 const ROWS_PER_INSERT = 50;
+const INSERT_ROWS = `INSERT INTO compare_rows (repo_id, compare_id, generation, idx, row)
+  VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`;
 
 export class CompareStore {
   private readonly s;
@@ -57,9 +59,7 @@ export class CompareStore {
       insertRow: p(
         'INSERT INTO compare_rows (repo_id, compare_id, generation, idx, row) VALUES (?, ?, ?, ?, ?)',
       ),
-      insertRows: p(
-        `INSERT INTO compare_rows (repo_id, compare_id, generation, idx, row) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`,
-      ),
+      insertRows: p(INSERT_ROWS),
       rows: p(
         'SELECT row FROM compare_rows WHERE repo_id = ? AND compare_id = ? AND generation = ? AND idx >= ? AND idx < ? ORDER BY idx',
       ).pluck(),

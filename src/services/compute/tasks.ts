@@ -68,7 +68,10 @@ export function tableDiffTask(
   return diffTables(sideOf(base), sideOf(head), paging);
 }
 
-/** A side of a keyed compare or a tabular diff: CSV and TSV files are read lazily, other formats as whole frames. */
+/**
+ * A side of a keyed compare or a tabular diff: CSV and TSV files are read lazily, other formats as
+ * whole frames.
+ */
 function keyedSide(source: FrameSource): KeyedSide | null {
   const options = delimitedOptions(source.extension);
   if (!options) {
@@ -150,7 +153,8 @@ function jsonLine(names: string[]): (cells: Cell[]) => string {
 /**
  * Whether JSON writes `text` as it is between quotes: no quote, backslash, control character or
  * UTF-16 surrogate (JSON.stringify escapes a lone one). Most cells are such text, and quoting them
- * here is faster than a call of JSON.stringify each (a sixth of writing the rows, over 20M cells).
+ * here is faster than a call of JSON.stringify each (the task of the every-row-modified compare of
+ * 1M rows took 5.54-5.59 s against 5.74-5.80, by hand).
  */
 function plainText(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
