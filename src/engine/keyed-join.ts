@@ -63,7 +63,7 @@ const same = (a: number, b: number) => a === b || (a !== a && b !== b);
  * (a miss costs more than the rest of a lookup); the runs themselves are spread by a multiplicative
  * hash, so no pattern of keys piles up in one place.
  */
-function hashNumber(value: number): number {
+export function hashNumber(value: number): number {
   const low = value | 0;
   const high = (value / 4294967296) | 0;
   const h = Math.imul((low >>> 4) ^ Math.imul(high, 0x27d4eb2d), 0x9e3779b1);

@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Cell } from '../../src/engine/frame.js';
+import { IntegerIndex, integerKeys, MapIndex, type KeyIndex } from '../../src/engine/key-index.js';
+
+// A data diff indexes integer keys in a table of typed arrays: it must tell what a Map of the
+// same keys tells, for every key looked up, an integer or not.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25) * 12;
+
+const entries = (index: KeyIndex) => {
+  const out: Array<[unknown, number, number]> = [];
+  index.each((key, row, count) => out.push([key, row, count]));
+  return out.sort((a, b) => a[1] - b[1]);
+};
+
+describe('the integer key index', () => {
+  it('tells what a Map of the same keys tells', () => {
+    // Few values, so that keys repeat; -0 with 0; integers past 2^32 and 2^53; nulls.
+    const key = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(-0, 2 ** 32 + 1, -(2 ** 40), 2 ** 53, Number.MAX_SAFE_INTEGER, null),
+    );
+    const probe = fc.oneof(key, fc.constantFrom<unknown>(0.5, '1', NaN, Infinity, true, undefined));
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 40 }), fc.array(probe, { maxLength: 10 }), (keys, probes) => {
+        const rows: Cell[][] = keys.map((k) => [k]);
+        const integers = integerKeys(rows, 0);
+        if (!integers) throw new Error('integer keys refused');
+        const table = new IntegerIndex(integers.keys, integers.nulls);
+        const map = new MapIndex(rows, [0]);
+        expect([table.size, table.nulls, table.dupes]).toEqual([map.size, map.nulls, map.dupes]);
+        expect(entries(table)).toEqual(entries(map));
+        for (const p of [...probes, ...keys])
+          expect([table.rowOf(p), table.countOf(p)]).toEqual([map.rowOf(p), map.countOf(p)]);
+      }),
+      { numRuns: RUNS, seed: 20261206 },
+    );
+  });
+
+  it('is not used for keys that are not all integers', () => {
+    expect(integerKeys([[1], [1.5]], 0)).toBeNull();
+    expect(integerKeys([[1], ['2']], 0)).toBeNull();
+    expect(integerKeys([[1], [null]], 0)?.nulls).toBe(1);
+  });
+});
