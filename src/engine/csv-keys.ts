@@ -4,7 +4,7 @@
 import { fieldText, type BoundsSink } from './csv-bounds.js';
 import { QUOTE } from './csv-scan.js';
 import { convert } from './csv.js';
-import { cellBytes, writeCellBytes, type Dtype } from './frame.js';
+import { cellBytes, writeCellBytes, type Cell, type Dtype } from './frame.js';
 
 /**
  * What keyBytes keeps of each row as the bounds scanner reports it: where it starts and ends, whether
@@ -77,10 +77,7 @@ export class KeySink implements BoundsSink {
       if (this.inOrder) this.append(start, end);
       else this.parts[at] = source.toString('latin1', start, end);
     } else {
-      const cell =
-        dtype === 'i64' || dtype === 'f64'
-          ? (integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype))
-          : convert(fieldText(source, start, end), dtype);
+      const cell = cellAt(source, start, end, dtype);
       if (column === first) this.firstIsNull = cell === null;
       if (at < 0) return;
       if (!this.inOrder) this.parts[at] = cellBytes(cell, dtype);
@@ -145,6 +142,47 @@ function grow<T extends Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Flo
   const bigger = new (array.constructor as new (length: number) => T)(Math.ceil(array.length * 1.5));
   bigger.set(array);
   return bigger;
+}
+
+/** The cell of dtype `dtype` whose field is `bytes[start, end)`, as `convert` gives it. */
+export function cellAt(bytes: Buffer, start: number, end: number, dtype: Dtype): Cell {
+  if (dtype === 'i64') return integerAt(bytes, start, end) ?? convert(fieldText(bytes, start, end), dtype);
+  if (dtype === 'f64')
+    return (
+      integerAt(bytes, start, end) ??
+      decimalAt(bytes, start, end) ??
+      convert(fieldText(bytes, start, end), dtype)
+    );
+  return convert(fieldText(bytes, start, end), dtype);
+}
+
+/** 10 to the powers 0 to 15, each exact as a double. */
+const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * An unquoted decimal of at most 15 digits with one point ("52.74", "-.5", "1."), as Number() reads
+ * it: its digits as an integer over a power of ten, both exact as doubles, divide to the correctly
+ * rounded value, which Number() gives too. Undefined for anything else, which the caller converts
+ * the slow way.
+ */
+function decimalAt(bytes: Buffer, start: number, end: number): number | undefined {
+  const negative = bytes[start] === 0x2d;
+  let digits = 0;
+  let point = -1;
+  let value = 0;
+  for (let at = negative ? start + 1 : start; at < end; at++) {
+    const byte = bytes[at]!;
+    if (byte === 0x2e && point < 0) {
+      point = at;
+      continue;
+    }
+    const digit = byte - 0x30;
+    if (digit < 0 || digit > 9 || ++digits > 15) return undefined;
+    value = value * 10 + digit;
+  }
+  if (digits === 0 || point < 0) return undefined;
+  const scaled = value / TENS[end - point - 1]!;
+  return negative ? -scaled : scaled;
 }
 
 /**

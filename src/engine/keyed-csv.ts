@@ -3,8 +3,8 @@
 // when the compare looks at them: when its bytes differ from its partner's, or when it is output.
 // Equal row bytes under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
-import { fieldText, readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
-import { KeySink } from './csv-keys.js';
+import { readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
+import { cellAt, KeySink } from './csv-keys.js';
 import { scanRows, type Dialect, type RowSink } from './csv-scan.js';
 import { convert, type CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
@@ -102,8 +102,8 @@ export class CsvSide implements KeyedSide {
       if (sameField(this.bytes, mine, other.bytes, theirs, c)) continue;
       const dtype = this.columns[c]!.dtype;
       if (dtype === 'str') return undefined;
-      const a = convert(mine.text(this.bytes, c), dtype);
-      const b = convert(theirs.text(other.bytes, c), dtype);
+      const a = mine.cell(this.bytes, c, dtype);
+      const b = theirs.cell(other.bytes, c, dtype);
       if (a === null || b === null) return undefined;
       if (!differ && cellBytes(a, dtype) !== cellBytes(b, dtype)) differ = true;
     }
@@ -165,9 +165,9 @@ class FieldBounds implements BoundsSink {
     return c < this.count ? this.ends[c]! - this.starts[c]! : 0;
   }
 
-  /** Column `c`'s value as text ('' for a field the row lacks, as a short row is padded). */
-  text(bytes: Buffer, c: number): string {
-    return c < this.count ? fieldText(bytes, this.starts[c]!, this.ends[c]!) : '';
+  /** Column `c`'s cell (null for a field the row lacks, as a short row is padded with ''). */
+  cell(bytes: Buffer, c: number, dtype: Dtype): Cell {
+    return c < this.count ? cellAt(bytes, this.starts[c]!, this.ends[c]!, dtype) : null;
   }
 }
 

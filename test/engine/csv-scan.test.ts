@@ -12,7 +12,8 @@ import {
   type Dtype,
 } from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
-import { readCsv } from '../../src/engine/csv.js';
+import { convert, readCsv } from '../../src/engine/csv.js';
+import { cellAt } from '../../src/engine/csv-keys.js';
 import { CsvSide } from '../../src/engine/keyed-csv.js';
 import { diffKeyed, diffKeyedSides } from '../../src/engine/keyed-diff.js';
 import { readShape } from '../../src/engine/read-frame.js';
@@ -256,6 +257,33 @@ describe('row bytes', () => {
         expect(out.toString('latin1', at, end)).toBe(cellBytes(value, dtype));
       }),
       { numRuns: RUNS * 5, seed: SEED },
+    );
+  });
+});
+
+describe('a cell read from its bytes', () => {
+  it('is what convert makes of its text, for every dtype', () => {
+    // Numbers as files write them: decimals of up to 17 digits, points at either end, signs,
+    // exponents, leading zeros, quotes, and texts that are no number.
+    const digits = fc.stringMatching(/^[0-9]{0,17}$/);
+    const numberText = fc.oneof(
+      fc
+        .tuple(fc.constantFrom('', '-', '+'), digits, fc.constantFrom('', '.'), digits)
+        .map((p) => p.join('')),
+      fc.double({ noNaN: true }).map(String),
+      // 16 and 17 digits, past what a double holds exactly, with a point anywhere.
+      fc
+        .tuple(fc.stringMatching(/^[1-9][0-9]{15,16}$/), fc.nat(17))
+        .map(([d, at]) => `${d.slice(0, at % d.length)}.${d.slice(at % d.length)}`),
+      fc.constantFrom('-0', '-0.0', '.', '-.', '1e3', 'inf', '-nan', '"1.5"', '""', 'x', '1.2.3', '١'),
+    );
+    fc.assert(
+      fc.property(numberText, fc.constantFrom<Dtype>('i64', 'f64', 'bool', 'str'), (text, dtype) => {
+        const bytes = Buffer.from(`,${text},`);
+        const expected = convert(fieldText(bytes, 1, bytes.length - 1), dtype);
+        expect(cellAt(bytes, 1, bytes.length - 1, dtype)).toBe(expected);
+      }),
+      { numRuns: RUNS * 10, seed: SEED },
     );
   });
 });
