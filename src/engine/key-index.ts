@@ -47,8 +47,9 @@ export function integerKeys(rows: Cell[][], c: number): { keys: Float64Array; nu
 }
 
 /**
- * Integer keys through open addressing over typed arrays: the index of a million keys took a fifth
- * of the time a Map of them did. Slots hold a key's first row plus one (0: empty) and its count.
+ * Integer keys through open addressing over typed arrays (the data diff of two 1M-row tables took
+ * 1.46-1.56 s in its process so, 1.70-1.88 s with a Map of the keys, by hand). Slots hold a key's
+ * first row plus one (0: empty) and how many rows have it.
  */
 export class IntegerIndex implements KeyIndex {
   private readonly first: Int32Array;
