@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyedTables, printTable, sqliteJoinMs, textCases, textPair, timed } from './table.js';
+import { keyedTables, median, printTable, sqliteJoinMs, textCases, textPair, timed } from './table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
 const rows: Array<[string, string]> = [];
@@ -22,11 +22,6 @@ function child(args: string[]): { ms: number; maxRssMb: number; [k: string]: unk
   );
   if (out.status !== 0) throw new Error(`engine-child ${args.join(' ')}: ${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop()!);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 // ---- Keyed CSV diff: N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed. ----

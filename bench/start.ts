@@ -1,11 +1,9 @@
 // Start-up and reset: the built CLI started on the bundled fixtures, timed from spawn to its
 // "listening" line (node's own start included); then POST /_mock/reset on a server that has settled
 // (its validators compile in the background for a moment after it listens). Medians of several runs.
-import { printTable, startCli } from './table.js';
+import { median, printTable, startCli } from './table.js';
 
 const RUNS = Number(process.env.BENCH_STARTS ?? 9);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const starts: number[] = [];
 for (let i = 0; i < RUNS; i++) {

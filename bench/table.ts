@@ -212,3 +212,9 @@ export function sqliteJoinMs(a: string, b: string, columns: string[]): number {
   ].join('\n');
   return timed('sqlite3', [':memory:'], script);
 }
+
+/** The middle value of `values` (the upper one of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

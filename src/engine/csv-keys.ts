@@ -67,7 +67,7 @@ export class KeySink implements BoundsSink {
     if (column !== first && at < 0) return;
     const dtype = this.dtypes[column]!;
     if (this.numeric) {
-      const cell = integerAt(source, start, end) ?? convert(fieldText(source, start, end), dtype);
+      const cell = cellAt(source, start, end, dtype);
       this.firstIsNull = cell === null;
       this.value = cell === null ? NaN : (cell as number);
     } else if (dtype === 'str' && source[start] !== QUOTE) {

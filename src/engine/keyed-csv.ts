@@ -139,7 +139,10 @@ export class CsvSide implements KeyedSide {
   }
 }
 
-/** Where each field of one row starts and ends, for the header's columns (a row's further fields are cut). */
+/**
+ * Where each field of one row starts and ends, for the header's columns (a row's further fields are
+ * cut).
+ */
 class FieldBounds implements BoundsSink {
   readonly starts: Int32Array;
   readonly ends: Int32Array;

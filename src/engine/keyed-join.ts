@@ -63,7 +63,7 @@ const same = (a: number, b: number) => a === b || (a !== a && b !== b);
  * (a miss costs more than the rest of a lookup); the runs themselves are spread by a multiplicative
  * hash, so no pattern of keys piles up in one place.
  */
-export function hashNumber(value: number): number {
+function hashNumber(value: number): number {
   const low = value | 0;
   const high = (value / 4294967296) | 0;
   const h = Math.imul((low >>> 4) ^ Math.imul(high, 0x27d4eb2d), 0x9e3779b1);
@@ -71,41 +71,51 @@ export function hashNumber(value: number): number {
 }
 
 /**
- * The right rows by key: `first`, over slots, holds the first right row of each key (plus one; 0 is
- * an empty slot), and `next` each right row's next row of the same key (-1 for the last).
+ * An open-addressing table over rows' number keys: `first`, over slots, holds a row of each key plus
+ * one (0 is an empty slot), in a power of two of slots, at least twice the rows.
  */
-interface NumberTable {
-  right: Float64Array;
+export interface NumberSlots {
+  keys: Float64Array;
   first: Int32Array;
-  next: Int32Array;
   mask: number;
 }
 
-function numberJoin(left: Float64Array, right: Float64Array, pair: (l: number, r: number) => void): void {
+/** An empty table for `keys`' rows. */
+export function numberSlots(keys: Float64Array): NumberSlots {
   let size = 2;
-  while (size < right.length * 2) size *= 2;
-  const table = { right, first: new Int32Array(size), next: new Int32Array(right.length), mask: size - 1 };
+  while (size < keys.length * 2) size *= 2;
+  return { keys, first: new Int32Array(size), mask: size - 1 };
+}
+
+/** The slot of `key`: the one holding its rows, or the empty one it would go in. */
+export function slotOf({ keys, first, mask }: NumberSlots, key: number): number {
+  let slot = hashNumber(key) & mask;
+  for (;;) {
+    const row = first[slot]! - 1;
+    if (row < 0 || same(keys[row]!, key)) return slot;
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** The right rows by key: `first` holds each key's first row, `next` each row's next row of its key. */
+interface NumberTable extends NumberSlots {
+  /** Per right row, the next right row of the same key (-1 for the last). */
+  next: Int32Array;
+}
+
+function numberJoin(left: Float64Array, right: Float64Array, pair: (l: number, r: number) => void): void {
+  const table = { ...numberSlots(right), next: new Int32Array(right.length) };
   fillTable(table);
   const matched = new Uint8Array(right.length);
   probeTable(table, left, matched, pair);
   pairUnmatched(matched, pair);
 }
 
-/** The slot of `key`: the one holding its rows, or the empty one it would go in. */
-function slotOf({ right, first, mask }: NumberTable, key: number): number {
-  let slot = hashNumber(key) & mask;
-  for (;;) {
-    const row = first[slot]! - 1;
-    if (row < 0 || same(right[row]!, key)) return slot;
-    slot = (slot + 1) & mask;
-  }
-}
-
 /** Puts every right row in: from the last, so that each key's list is in row order. */
 function fillTable(table: NumberTable): void {
-  const { right, first, next } = table;
-  for (let j = right.length - 1; j >= 0; j--) {
-    const slot = slotOf(table, right[j]!);
+  const { keys, first, next } = table;
+  for (let j = keys.length - 1; j >= 0; j--) {
+    const slot = slotOf(table, keys[j]!);
     next[j] = first[slot]! - 1;
     first[slot] = j + 1;
   }

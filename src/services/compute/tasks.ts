@@ -94,7 +94,7 @@ export function keyedDiffTask(left: FrameSource, right: FrameSource, params: Com
 }
 
 /** The keyed compare: its start to `out.start`, then its rows to `out.rows`, a buffer at a time. */
-export function writeKeyedDiff(
+function writeKeyedDiff(
   left: FrameSource,
   right: FrameSource,
   params: CompareParams,
