@@ -30,16 +30,58 @@ export class ValueDictionary {
     return this.belowSurrogates;
   }
   private belowSurrogates = true;
+  private holds = { numbers: false, strings: false };
+  /** orderKeys() as last made, for the codes below its length and the strings sorted then. */
+  private keys = new Float64Array(0);
+  private keysSortedUpTo = 1;
 
   codeOf(value: Value): number {
     let code = this.codes.get(value);
     if (code === undefined) {
       code = this.values.push(value) - 1;
       this.codes.set(value, code);
-      if (this.belowSurrogates && typeof value === 'string' && /[\ud800-\uffff]/.test(value))
-        this.belowSurrogates = false;
+      if (typeof value === 'number') this.holds.numbers = true;
+      else if (typeof value === 'string') {
+        this.holds.strings = true;
+        if (this.belowSurrogates && /[\ud800-\uffff]/.test(value)) this.belowSurrogates = false;
+      }
     }
     return code;
+  }
+
+  /**
+   * Per code, a double that orders as SQLite orders the values, null (code 0) last as +Infinity: a
+   * number itself (JSON holds no infinite ones), a string its place among the sorted strings, or NaN
+   * for a string added since they were sorted. Undefined when the field holds both numbers and
+   * strings, or strings JavaScript orders unlike SQLite. A list's sort tells most records apart by
+   * these alone (record-columns.ts), in a loop over typed arrays.
+   */
+  orderKeys(): Float64Array | undefined {
+    if ((this.holds.numbers && this.holds.strings) || !this.belowSurrogates) return undefined;
+    if (this.holds.strings && this.stale(this.values.length <= UNSORTED_MAX ? 0 : UNSORTED_MAX)) this.sort();
+    const n = this.values.length;
+    const strings = this.holds.strings;
+    // The keys made before hold, but for strings sorted again since.
+    const kept = strings && this.keysSortedUpTo !== this.sortedUpTo ? 0 : this.keys.length;
+    if (kept === n) return this.keys;
+    const keys = new Float64Array(n);
+    keys.set(this.keys.subarray(0, kept));
+    if (!strings)
+      for (let code = Math.max(kept, 1); code < n; code++) keys[code] = this.values[code] as number;
+    else {
+      keys.fill(NaN, Math.max(kept, 1));
+      if (kept === 0) for (let i = 0; i < this.sortedCodes.length; i++) keys[this.sortedCodes[i]!] = i;
+    }
+    keys[0] = Infinity;
+    this.keys = keys;
+    this.keysSortedUpTo = this.sortedUpTo;
+    return keys;
+  }
+
+  /** Whether more than `most` values, and a quarter of those sorted, were added since the sort. */
+  private stale(most: number): boolean {
+    const unsorted = this.values.length - this.sortedUpTo;
+    return unsorted > most && unsorted > this.sortedUpTo / 4;
   }
 
   /** Marks the code of a value equal to `value` (a Map's keys compare as SQLite does here). */
@@ -54,8 +96,7 @@ export class ValueDictionary {
    * the two orders agree. Null is in no range; a number is in every range without a lower bound.
    */
   markRange(pass: Uint8Array, from: string | undefined, to: string | undefined): void {
-    const unsorted = this.values.length - this.sortedUpTo;
-    if (unsorted > UNSORTED_MAX && unsorted > this.sortedUpTo / 4) this.sort();
+    if (this.stale(UNSORTED_MAX)) this.sort();
     const lo = from === undefined ? 0 : lowerBound(this.sorted, from);
     const hi = to === undefined ? this.sorted.length : lowerBound(this.sorted, to);
     for (let i = lo; i < hi; i++) pass[this.sortedCodes[i]!] = 1;

@@ -213,6 +213,44 @@ describe('in-memory record columns', () => {
     db.close();
   });
 
+  it('pick a page by values whose order keys are not all known as SQLite does', () => {
+    const db = openDatabase(':memory:');
+    const sql = new DatafoldStore(db, { inMemory: false });
+    const rand = mulberry32(5);
+    const hour = (h: number) => new Date(Date.UTC(2025, 0, 1) + h * 3_600_000).toISOString();
+    // Distinct dates, sorted once written (ValueDictionary.orderKeys), then 300 more written after,
+    // between them: their keys are not known. The match ratio holds numbers and strings: no keys.
+    const record = (id: number, h: number) => ({
+      record: {
+        id,
+        status: id % 4 === 0 ? 'failed' : 'done',
+        created_at: hour(h),
+        diff_stats: { match_ratio: id % 7 === 0 ? `r${id % 50}` : Math.round(rand() * 100) / 100 },
+      },
+    });
+    sql.insertDatadiffs(Array.from({ length: 3000 }, (_, i) => record(i + 1, 2 * i)));
+    const { columns } = columnsOf(db);
+    columns.sortDates();
+    sql.insertDatadiffs(Array.from({ length: 300 }, (_, i) => record(3001 + i, 20 * i + 1)));
+    for (const row of db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > 3000`).raw().all())
+      columns.put(row as unknown[]);
+    const done: Where = [{ field: 'status', anyOf: [{ op: 'eq', value: 'done' }] }];
+    let compared = 0;
+    for (const orderBy of ['created_at', 'stats.match_ratio'])
+      for (const descending of [false, true])
+        for (const [offset, limit] of [
+          [0, 100],
+          [250, 50],
+        ] as const) {
+          const q = { where: done, orderBy, descending, offset, limit };
+          const ids = columns.page(done, q);
+          expect(ids).toEqual(idsOf(sql.listDatadiffs(q).texts));
+          compared += ids!.length;
+        }
+    expect(compared).toBe(4 * 150);
+    db.close();
+  });
+
   it('leave to SQL a range whose bounds are not ASCII, where the two order strings differently', () => {
     const db = openDatabase(':memory:');
     const sql = new DatafoldStore(db, { inMemory: false });

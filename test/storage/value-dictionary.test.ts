@@ -85,3 +85,88 @@ describe('value dictionary ranges', () => {
     expect(marked('missing')).toEqual([]);
   });
 });
+
+// SQLite's ORDER BY ... NULLS LAST of two values, written another way.
+const sqliteOrder = (a: Value, b: Value): number => {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return Math.sign(a - b);
+  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+  return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string));
+};
+
+describe('value dictionary order keys', () => {
+  it('order as SQLite orders the values, where known, and are kept for numbers or strings alone', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('numbers', 'strings', 'both'),
+        fc.array(
+          fc.oneof(
+            { arbitrary: value, weight: 1 },
+            // Strings below U+D800 mostly, which JavaScript orders as SQLite does.
+            {
+              arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', 'Z', '2', 'é'), maxLength: 3 }),
+              weight: 3,
+            },
+            { arbitrary: fc.integer({ min: -50, max: 50 }).map((n) => n / 4), weight: 3 },
+            { arbitrary: fc.constantFrom('sort' as const, 'keys' as const), weight: 1 },
+          ),
+          { minLength: 10, maxLength: 60 },
+        ),
+        (kind, writes) => {
+          const dictionary = new ValueDictionary();
+          const keep = (v: Value) =>
+            v === null || kind === 'both' || (typeof v === 'number') === (kind === 'numbers');
+          for (const w of writes) {
+            if (w === 'sort') dictionary.sort();
+            else if (w === 'keys') dictionary.orderKeys();
+            else if (keep(w)) dictionary.codeOf(w);
+          }
+          const { values } = dictionary;
+          const keys = dictionary.orderKeys();
+          const mixed =
+            values.some((v) => typeof v === 'number') && values.some((v) => typeof v === 'string');
+          const surrogates = values.some((v) => typeof v === 'string' && /[\ud800-\uffff]/.test(v));
+          expect(keys === undefined).toBe(mixed || surrogates);
+          if (!keys) return;
+          expect(keys).toHaveLength(values.length);
+          expect(keys[0]).toBe(Infinity);
+          for (let a = 0; a < values.length; a++)
+            for (let b = 0; b < values.length; b++) {
+              if (Number.isNaN(keys[a]) || Number.isNaN(keys[b])) continue;
+              expect(Math.sign(keys[a]! - keys[b]!) || 0).toBe(sqliteOrder(values[a]!, values[b]!));
+              compared++;
+            }
+          // Numbers are always known; strings once sorted.
+          if (!values.some((v) => typeof v === 'string')) expect(keys.some(Number.isNaN)).toBe(false);
+          dictionary.sort();
+          expect(dictionary.orderKeys()!.some(Number.isNaN)).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('leave strings written since the sort unknown, and sort a few values or a long tail first', () => {
+    const dictionary = new ValueDictionary();
+    const days = Array.from({ length: 2000 }, (_, i) =>
+      new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+    );
+    for (const day of days.slice(0, 10)) dictionary.codeOf(day);
+    // Few values: sorted for the keys.
+    expect(dictionary.orderKeys()!.some(Number.isNaN)).toBe(false);
+    for (const day of days.slice(10, 1600)) dictionary.codeOf(day);
+    expect(dictionary.orderKeys()!.some(Number.isNaN)).toBe(false);
+    // 300 more, under a quarter of those sorted: left unknown, and the keys made before are kept.
+    for (const day of days.slice(1600, 1900)) dictionary.codeOf(day);
+    const keys = dictionary.orderKeys()!;
+    expect(keys.filter(Number.isNaN)).toHaveLength(300);
+    expect(keys[dictionary.codeOf(days[5]!)]).toBeLessThan(keys[dictionary.codeOf(days[6]!)]!);
+    // Past a quarter: sorted again.
+    for (const day of days.slice(1900)) dictionary.codeOf(day);
+    dictionary.codeOf('2024-12-31');
+    for (let i = 0; i < 700; i++) dictionary.codeOf(`2026-${i}`);
+    expect(dictionary.orderKeys()!.some(Number.isNaN)).toBe(false);
+  });
+});
