@@ -214,10 +214,19 @@ describe('list pages', () => {
         expect(store.listDatadiffs(q)).toEqual(sql.listDatadiffs(q));
       }
       expect(page).toHaveBeenCalledTimes(3);
-      // Fewer records pass (4,000), or an index gives the order (status and created_at): SQL.
-      for (const q of [list(failed, 'stats.match_ratio'), list(done, 'created_at'), list([], 'status')])
+      // 4,000 failed ones: in memory too.
+      expect(store.listDatadiffs(list(failed, 'stats.match_ratio'))).toEqual(
+        sql.listDatadiffs(list(failed, 'stats.match_ratio')),
+      );
+      expect(page).toHaveBeenCalledTimes(4);
+      // Fewer records pass (572 on one day), or an index gives the order (status and created_at): SQL.
+      const day: ListQuery['where'] = [
+        { field: 'created_at', anyOf: [{ op: 'range', from: '2025-01-05', to: '2025-01-06' }] },
+      ];
+      expect(sql.listDatadiffs(list(day, 'id')).count).toBe(572);
+      for (const q of [list(day, 'stats.match_ratio'), list(done, 'created_at'), list([], 'status')])
         expect(store.listDatadiffs(q)).toEqual(sql.listDatadiffs(q));
-      expect(page).toHaveBeenCalledTimes(3);
+      expect(page).toHaveBeenCalledTimes(4);
     } finally {
       page.mockRestore();
     }
