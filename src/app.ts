@@ -94,7 +94,10 @@ export interface App {
   reset(): Promise<void>;
   /** Reads the fixture files again and loads them (for --watch); journal and faults stay. */
   reloadFixtures(): Promise<void>;
-  /** Compiles the specs' validators in the background (see Spec.warmUp); stops when the app closes. */
+  /**
+   * Compiles the specs' validators (see Spec.warmUp), then readies the data diff lists
+   * (DatadiffLists.warmUp), in the background; stops when the app closes.
+   */
   warmUp(): Promise<void>;
 }
 
@@ -250,6 +253,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   };
   const warmUp = async () => {
     for (const spec of [oxenSpecOnce(), dfSpec, adminSpecOnce()]) await spec.warmUp(() => closing);
+    await datadiffs.warmUpLists(() => closing);
   };
   return { app, repos, sources, datadiffs, journal, reset, reloadFixtures, warmUp };
 }

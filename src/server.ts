@@ -73,7 +73,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     built
       .warmUp()
       .then(() => globalThis.gc?.())
-      .catch((error: unknown) => app.log.error({ err: error }, 'validators not compiled'));
+      .catch((error: unknown) => app.log.error({ err: error }, 'warm-up failed'));
     const address = built.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -3,6 +3,7 @@
 // columns of datafold-fields.ts.
 import type { Db } from './db.js';
 import { COLUMN_ROW, columnOf, SORT_FIELDS } from './datafold-fields.js';
+import { warmUpListCode } from './list-warm-up.js';
 import type { RecordColumns } from './record-columns.js';
 
 /** One alternative of a list filter on one field. */
@@ -80,6 +81,17 @@ export class DatadiffLists {
       }
     };
     setImmediate(step);
+  }
+
+  /**
+   * Runs the columns' code over made-up records (list-warm-up.ts), then starts building the columns
+   * of a database that already held records, as a first list would: lists soon after a start then
+   * need neither wait.
+   */
+  async warmUp(stopped: () => boolean): Promise<void> {
+    if (!this.inMemory) return;
+    await warmUpListCode(stopped);
+    if (!stopped() && this.db.open) this.columnsReady();
   }
 
   /** Whether lists come from the in-memory columns now (they are built and kept). */

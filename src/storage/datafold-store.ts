@@ -204,6 +204,11 @@ export class DatafoldStore {
     return this.s.unfinished.all() as number[];
   }
 
+  /** Readies lists in the background (DatadiffLists.warmUp), until done or `stopped()`. */
+  warmUpLists(stopped: () => boolean): Promise<void> {
+    return this.lists.warmUp(stopped);
+  }
+
   /** Whether lists come from the in-memory columns now (they are built and kept). */
   listsInMemory(): boolean {
     return this.lists.listsInMemory();

@@ -50,6 +50,11 @@ export class DatadiffService {
     this.events.setMaxListeners(0);
   }
 
+  /** Readies lists in the background (DatafoldStore.warmUpLists), until done or `stopped()`. */
+  warmUpLists(stopped: () => boolean): Promise<void> {
+    return this.store.warmUpLists(stopped);
+  }
+
   /** Validated body in, full record out (status waiting); the job starts on the next turn. */
   create(body: Json): Json {
     for (const side of [1, 2] as const) this.checkSide(body, side);
