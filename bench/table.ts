@@ -55,7 +55,6 @@ export async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   return [out, performance.now() - start];
 }
 
-/** Prints `rows` as a Markdown table, as the README shows them. */
 /**
  * Runs `fn` and tells the longest the event loop was blocked meanwhile, in whole ms. The probe is a
  * timer, which sees a blocked loop only once it has fired before and fires again after: so it runs
@@ -72,6 +71,7 @@ export async function longestStall<T>(fn: () => Promise<T>): Promise<[T, number]
   return [out, Math.round(loop.max / 1e6)];
 }
 
+/** Prints `rows` as a Markdown table, as the README shows them. */
 export function printTable(rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${'benchmark'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);
