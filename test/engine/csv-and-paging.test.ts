@@ -51,6 +51,30 @@ describe('readCsv dtype inference (polars-style)', () => {
     ]);
   });
 
+  it('reads every row, however many the start of the text foretells', () => {
+    // Short rows, then long ones (the start foretells too many rows), long then short (too few), and
+    // "\r" breaks (the start foretells none). Past INFER_ROWS rows each time.
+    const row = (i: number, long: boolean) => `${i},${long ? 'x'.repeat(200) : 'y'}${i % 7}`;
+    const cases: Array<[string, boolean[]]> = [
+      ['\n', [...Array(6_000).fill(false), ...Array(9_000).fill(true)]],
+      ['\r\n', [...Array(6_000).fill(true), ...Array(20_000).fill(false)]],
+      ['\r', Array(12_000).fill(false)],
+    ];
+    for (const [newline, longs] of cases) {
+      const rows = longs.map((long, i) => row(i, long));
+      const res = readCsv(['a,b', ...rows].join(newline) + newline);
+      expect(res.ok).toBe(true);
+      if (!res.ok) continue;
+      expect(res.frame.height).toBe(rows.length);
+      const [a, b] = res.frame.columns;
+      expect(a!.dtype).toBe('i64');
+      expect(a!.values).toHaveLength(rows.length);
+      expect(b!.values).toHaveLength(rows.length);
+      expect(a!.values).toEqual(rows.map((_, i) => i));
+      expect(b!.values).toEqual(rows.map((r) => r.slice(r.indexOf(',') + 1)));
+    }
+  });
+
   it('reads numbers as polars does, whatever their length or spelling', () => {
     const floats = readCsv('f\ninf\n-INF\n+Inf\nNaN\n1e3\n-0\n7\n');
     expect(floats.ok && floats.frame.columns[0]!.dtype).toBe('f64');
