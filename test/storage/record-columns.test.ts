@@ -81,10 +81,33 @@ const whereArb: fc.Arbitrary<Where> = fc.uniqueArray(
   { maxLength: 3, selector: (c) => c.field },
 );
 
-/** The table's rows, as the store's writes return them, and in-memory columns holding them. */
 /** The ids of a page's records, from their texts. */
 const idsOf = (texts: string[]) => texts.map((t) => (JSON.parse(t) as { id: number }).id);
 
+/**
+ * Pages of the done records, in each order of `orderBys` both ways, at each `[offset, limit]`, from
+ * `columns` and from SQL: the same ids. Returns how many were compared.
+ */
+function sameDonePages(
+  columns: RecordColumns,
+  sql: DatafoldStore,
+  orderBys: string[],
+  pages: Array<[number, number]>,
+): number {
+  const done: Where = [{ field: 'status', anyOf: [{ op: 'eq', value: 'done' }] }];
+  let compared = 0;
+  for (const orderBy of orderBys)
+    for (const descending of [false, true])
+      for (const [offset, limit] of pages) {
+        const q = { where: done, orderBy, descending, offset, limit };
+        const ids = columns.page(done, q);
+        expect(ids).toEqual(idsOf(sql.listDatadiffs(q).texts));
+        compared += ids!.length;
+      }
+  return compared;
+}
+
+/** The table's rows, as the store's writes return them, and in-memory columns holding them. */
 function columnsOf(db: Db): { columns: RecordColumns; rows: unknown[][] } {
   const rows = db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs`).raw().all() as unknown[][];
   const columns = new RecordColumns();
@@ -192,22 +215,18 @@ describe('in-memory record columns', () => {
       })),
     );
     const { columns } = columnsOf(db);
-    const done: Where = [{ field: 'status', anyOf: [{ op: 'eq', value: 'done' }] }];
-    let compared = 0;
-    for (const orderBy of ['stats.match_ratio', 'created_at', 'id'])
-      for (const descending of [false, true])
-        for (const [offset, limit] of [
-          [0, 1],
-          [0, 100],
-          [37, 20],
-          [400, 100],
-          [1950, 100],
-        ] as const) {
-          const q = { where: done, orderBy, descending, offset, limit };
-          const ids = columns.page(done, q);
-          expect(ids).toEqual(idsOf(sql.listDatadiffs(q).texts));
-          compared += ids!.length;
-        }
+    const compared = sameDonePages(
+      columns,
+      sql,
+      ['stats.match_ratio', 'created_at', 'id'],
+      [
+        [0, 1],
+        [0, 100],
+        [37, 20],
+        [400, 100],
+        [1950, 100],
+      ],
+    );
     // Six orders, each with pages of 1, 100, 20, 100 and the last 50 records that pass.
     expect(compared).toBe(6 * 271);
     db.close();
@@ -234,19 +253,15 @@ describe('in-memory record columns', () => {
     sql.insertDatadiffs(Array.from({ length: 300 }, (_, i) => record(3001 + i, 20 * i + 1)));
     for (const row of db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > 3000`).raw().all())
       columns.put(row as unknown[]);
-    const done: Where = [{ field: 'status', anyOf: [{ op: 'eq', value: 'done' }] }];
-    let compared = 0;
-    for (const orderBy of ['created_at', 'stats.match_ratio'])
-      for (const descending of [false, true])
-        for (const [offset, limit] of [
-          [0, 100],
-          [250, 50],
-        ] as const) {
-          const q = { where: done, orderBy, descending, offset, limit };
-          const ids = columns.page(done, q);
-          expect(ids).toEqual(idsOf(sql.listDatadiffs(q).texts));
-          compared += ids!.length;
-        }
+    const compared = sameDonePages(
+      columns,
+      sql,
+      ['created_at', 'stats.match_ratio'],
+      [
+        [0, 100],
+        [250, 50],
+      ],
+    );
     expect(compared).toBe(4 * 150);
     db.close();
   });
