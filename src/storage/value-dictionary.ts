@@ -7,6 +7,12 @@ export type Value = string | number | null;
 
 /** Past this many values not yet sorted (and a quarter of those sorted), a range sorts them all. */
 const UNSORTED_MAX = 1024;
+/**
+ * Up to this many values, orderKeys sorts them as a range would (7 ms for 16,384 strings); past it,
+ * it leaves that to ranges and bulk writes (sortDates in record-columns.ts): 100,000 strings took
+ * 51-59 ms, which would hold the event loop in a list's request (by hand).
+ */
+const SORT_FOR_KEYS_MAX = 16_384;
 
 export class ValueDictionary {
   /** code → value; code 0 is null. */
@@ -52,14 +58,16 @@ export class ValueDictionary {
   /**
    * Per code, a double that orders as SQLite orders the values, null (code 0) last as +Infinity: a
    * number itself (JSON holds no infinite ones), a string its place among the sorted strings, or NaN
-   * for a string added since they were sorted. Undefined when the field holds both numbers and
+   * for a string added since they were sorted (a few values, or a long tail of them, are sorted
+   * first, up to SORT_FOR_KEYS_MAX values). Undefined when the field holds both numbers and
    * strings, or strings JavaScript orders unlike SQLite. A list's sort tells most records apart by
    * these alone (record-columns.ts), in a loop over typed arrays.
    */
   orderKeys(): Float64Array | undefined {
     if ((this.holds.numbers && this.holds.strings) || !this.belowSurrogates) return undefined;
-    if (this.holds.strings && this.stale(this.values.length <= UNSORTED_MAX ? 0 : UNSORTED_MAX)) this.sort();
     const n = this.values.length;
+    if (this.holds.strings && n <= SORT_FOR_KEYS_MAX && this.stale(n <= UNSORTED_MAX ? 0 : UNSORTED_MAX))
+      this.sort();
     const strings = this.holds.strings;
     // The keys made before hold, but for strings sorted again since.
     const kept = strings && this.keysSortedUpTo !== this.sortedUpTo ? 0 : this.keys.length;

@@ -169,4 +169,16 @@ describe('value dictionary order keys', () => {
     for (let i = 0; i < 700; i++) dictionary.codeOf(`2026-${i}`);
     expect(dictionary.orderKeys()!.some(Number.isNaN)).toBe(false);
   });
+
+  it('leave a large field of strings never sorted unknown, rather than sort it for one list', () => {
+    const dictionary = new ValueDictionary();
+    for (let i = 0; i < 20_000; i++) dictionary.codeOf(`branch-${(i * 7919) % 20_000}`);
+    const keys = dictionary.orderKeys()!;
+    expect(keys.filter(Number.isNaN)).toHaveLength(20_000);
+    // A range sorts them; the keys follow.
+    dictionary.markRange(new Uint8Array(dictionary.values.length), 'branch-1', 'branch-2');
+    const sorted = dictionary.orderKeys()!;
+    expect(sorted.some(Number.isNaN)).toBe(false);
+    expect(sorted[dictionary.codeOf('branch-10')]).toBeLessThan(sorted[dictionary.codeOf('branch-9')]!);
+  });
 });
