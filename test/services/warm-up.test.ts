@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { App } from '../../src/app.js';
+import { DatadiffService } from '../../src/services/datafold/datadiffs.js';
+import { build, call } from '../helpers/app.js';
+
+let app: App;
+beforeAll(async () => {
+  app = await build();
+});
+afterAll(() => app.app.close());
+
+describe("the app's warm-up", () => {
+  it('makes the default list a few times, changing nothing a client sees', async () => {
+    const before = await call(app, 'list_datadiffs', 'GET', '/api/v1/datadiffs?page_size=100');
+    const made = vi.spyOn(DatadiffService.prototype, 'listText');
+    try {
+      await app.warmUp();
+      expect(made).toHaveBeenCalledTimes(5);
+      expect(made.mock.results.map((r) => JSON.parse(r.value as string).count)).toEqual(
+        Array(5).fill(before.json.count),
+      );
+    } finally {
+      made.mockRestore();
+    }
+    // Nothing journalled, nothing written.
+    expect(app.journal.list({ path: '/api/v1/datadiffs' })).toHaveLength(1);
+    const after = await call(app, 'list_datadiffs', 'GET', '/api/v1/datadiffs?page_size=100');
+    expect(after.body).toBe(before.body);
+  });
+});
