@@ -18,6 +18,18 @@ function collectGarbage(): void {
   globalThis.gc?.();
 }
 
+/**
+ * collectGarbage, then a rest of 200 ms before anything is timed: V8 goes on with the collection's
+ * sweeping, and with compiling the code that ran hot before, on its other threads after it returns,
+ * and that work fell in the next request (the first list of all took 6.0-11.5 ms right after the
+ * collection, and 5.5-5.8 ms after the rest, four runs of each, by hand). A server between two
+ * requests has done it; one that seeded 100,000 records a moment before has not.
+ */
+async function settle(): Promise<void> {
+  collectGarbage();
+  await new Promise((rest) => setTimeout(rest, 200));
+}
+
 async function main(): Promise<void> {
   const { app, db, inject: send } = await benchApp();
   const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
@@ -43,9 +55,9 @@ async function main(): Promise<void> {
   rows.push([`seed ${n.toLocaleString()} records (50 indexed sort fields)`, `${seedMs.toFixed(0)} ms`]);
   // Seeding leaves hundreds of MB of garbage, and V8's collection of it fell in the lists' first
   // requests: in some runs one of them took 57-59 ms, where it took 5-7 ms in others. It is collected
-  // now, as before the data diff below (see there).
+  // now, as before the data diff below (see there), and the bench rests a moment (see settle).
   records.length = 0;
-  collectGarbage();
+  await settle();
   const queries: Array<[string, string]> = [
     ['list, default (id asc), page 1', ''],
     ['list, last page', `page=${Math.ceil(n / 100)}`],
@@ -158,7 +170,7 @@ async function main(): Promise<void> {
   // collection finishes it first, and has little of its own.
   lines.length = 0;
   changed.length = 0;
-  collectGarbage();
+  await settle();
   const [[done, diffMs], stall] = await longestStall(() =>
     time(async () => {
       const created = await inject('POST', '/api/v1/datadiffs', {
