@@ -171,7 +171,7 @@ function targetsDiffer(
   };
 }
 
-/** A kept pair's row on one side: null for -1, the side it is missing from. */
+/** A pair's row on one side, as outerJoin gives it and the kept pairs hold it: null for -1, a missing side. */
 const rowOrNull = (row: number): number | null => (row < 0 ? null : row);
 
 /** Compares two frames keyed by `params.keys`; see the file comment for the rules. */
@@ -229,8 +229,8 @@ export function compareKeyedSides(
   const keptR: number[] = [];
   const keptStatus: DiffStatus[] = [];
   outerJoin(leftKeyed.keys, rightKeyed.keys, (pairL, pairR) => {
-    const l = pairL < 0 ? null : pairL;
-    const r = pairR < 0 ? null : pairR;
+    const l = rowOrNull(pairL);
+    const r = rowOrNull(pairR);
     let status: DiffStatus | 'unchanged';
     if (l === null || leftKeyed.firstNull[l]) status = 'added';
     else if (r === null || rightKeyed.firstNull[r]) status = 'removed';
@@ -238,8 +238,8 @@ export function compareKeyedSides(
     else status = differ(l, r) ? 'modified' : 'unchanged';
     if (status === 'unchanged') return;
     counts[status]++;
-    keptL.push(pairL < 0 ? -1 : pairL);
-    keptR.push(pairR < 0 ? -1 : pairR);
+    keptL.push(pairL);
+    keptR.push(pairR);
     keptStatus.push(status);
   });
 

@@ -25,8 +25,11 @@ function madeUpRow(id: number): Value[] {
     }
     switch (field.kind) {
       case 'int':
+        row.push(id % 7);
+        break;
       case 'bool':
-        row.push(field.kind === 'bool' ? id % 2 : id % 7);
+        // SQLite's json_extract gives a JSON boolean as 1 or 0.
+        row.push(id % 2);
         break;
       case 'number':
         row.push(((id * 7919) % 1000) / 1000);
