@@ -4,10 +4,10 @@
 // costs several times what slicing a string does, so readers that want every cell decode the text
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
 import { QUOTE, quoted, SNIFF_CHARS, UNLIMITED, type Dialect } from './csv-scan.js';
-import { csvLayout, INFER_ROWS, sniffCsv, type CsvLayout, type CsvOptions } from './csv.js';
+import { DtypeGuess, INFER_ROWS, sniffCsv, uniqueNames, type CsvLayout, type CsvOptions } from './csv.js';
 import { utf8Body } from './utf8.js';
 
-/** A CSV's layout (csvLayout) and its bytes without a byte-order mark. */
+/** A CSV's layout and its bytes without a byte-order mark. */
 export interface BytesLayout extends CsvLayout {
   body: Buffer;
   /** About how many rows the file has (the header included), from the head's mean row length. */
@@ -15,8 +15,9 @@ export interface BytesLayout extends CsvLayout {
 }
 
 /**
- * What csvLayout tells of a CSV, from its bytes, decoding only the head that dtype inference reads;
- * or why the file cannot be read (not UTF-8, or what readCsv would refuse).
+ * What readCsv would tell of a CSV's dialect, column names and dtypes, from its bytes: the head that
+ * dtype inference reads is scanned here, and only its header and the cells that its bytes do not
+ * type at a glance are decoded. Or why the file cannot be read (not UTF-8, or what readCsv refuses).
  */
 export function readLayout(
   bytes: Uint8Array,
@@ -24,75 +25,132 @@ export function readLayout(
 ): { ok: true; layout: BytesLayout } | { ok: false; error: string } {
   const body = utf8Body(bytes);
   if (!body) return { ok: false, error: 'not UTF-8' };
-  const { text, whole } = sniffSample(body);
-  const dialect = sniffCsv(text, options);
-  return layoutOfSample(body, text, whole, dialect, options) ?? layoutOfHead(body, dialect, options);
+  const dialect = sniffCsv(sniffSample(body), options);
+  if (blank(body)) return { ok: false, error: 'empty CSV' };
+  const header = new HeaderRow(body);
+  const afterHeader = scanBounds(body, dialect, header, 1);
+  if (!header.names) return { ok: false, error: 'empty CSV' };
+  const head = new HeadScan(body, header.names.length);
+  const headEnd = scanBounds(body, dialect, head, INFER_ROWS, afterHeader);
+  const columns = uniqueNames(header.names).map((name, c) => ({ name, dtype: head.guesses[c]!.dtype }));
+  const rowsGuess = Math.ceil(((head.rows + 1) * body.length) / Math.max(headEnd, 1));
+  return { ok: true, layout: { dialect, columns, body, rowsGuess } };
 }
 
 /**
- * The text the dialect is sniffed on (papaparse's first MiB of characters: that many bytes or up to 3
- * times more), and whether it is all of `body`.
+ * The text the dialect is sniffed on: papaparse's first MiB of characters (that many bytes, or up to
+ * 3 times more).
  */
-function sniffSample(body: Buffer): { text: string; whole: boolean } {
+function sniffSample(body: Buffer): string {
   const text = body.toString('utf8', 0, Math.min(body.length, SNIFF_CHARS));
-  if (body.length <= SNIFF_CHARS) return { text, whole: true };
-  if (text.length === SNIFF_CHARS) return { text, whole: false };
+  if (body.length <= SNIFF_CHARS || text.length === SNIFF_CHARS) return text;
   // Text not in ASCII: a MiB of characters is up to 3 MiB of bytes.
-  const more = body.toString('utf8', 0, Math.min(body.length, 3 * SNIFF_CHARS));
-  return more.length > SNIFF_CHARS
-    ? { text: more.slice(0, SNIFF_CHARS), whole: false }
-    : { text: more, whole: body.length <= 3 * SNIFF_CHARS };
+  return body.toString('utf8', 0, Math.min(body.length, 3 * SNIFF_CHARS)).slice(0, SNIFF_CHARS);
 }
 
 /**
- * The layout read from the sniffed text, when it holds the header and the 10,000 rows after it
- * whole (most files: rows of up to about 100 bytes); null when it does not.
+ * Whether the text is all white space as trim() sees it, which readCsv calls an empty CSV. Most
+ * files are told by their first byte; a character outside ASCII is decoded alone (trim() also takes
+ * Unicode's spaces, such as U+00A0 and U+3000).
  */
-function layoutOfSample(
-  body: Buffer,
-  text: string,
-  whole: boolean,
-  dialect: Dialect,
-  options: CsvOptions,
-): { ok: true; layout: BytesLayout } | { ok: false; error: string } | null {
-  // Fewer line breaks than rows wanted: the head is longer, and reading the text would be wasted.
-  if (!whole && !holdsLineBreaks(text, dialect.newline, INFER_ROWS + 1)) return null;
-  const read = csvLayout(text, options, dialect);
-  if (!read.ok) return whole ? read : null;
-  if (!whole && (read.rows < INFER_ROWS || read.end > text.length)) return null;
-  const headEnd = Math.min(Buffer.byteLength(text.slice(0, read.end)), body.length);
-  const rowsGuess = Math.ceil(((read.rows + 1) * body.length) / Math.max(headEnd, 1));
-  return { ok: true, layout: { ...read.layout, body, rowsGuess } };
-}
-
-/** Whether `text` has at least `count` line breaks. */
-function holdsLineBreaks(text: string, newline: string, count: number): boolean {
-  for (let at = -1, found = 0; found < count; found++) {
-    at = text.indexOf(newline, at + 1);
-    if (at < 0) return false;
+function blank(body: Buffer): boolean {
+  for (let at = 0; at < body.length;) {
+    const byte = body[at]!;
+    if (byte === 0x20 || (byte >= 0x09 && byte <= 0x0d)) at++;
+    else if (byte < 0x80) return false;
+    else {
+      const char = String.fromCodePoint(body.toString('utf8', at, at + 4).codePointAt(0)!);
+      if (char.trim() !== '') return false;
+      at += Buffer.byteLength(char);
+    }
   }
   return true;
 }
 
-/** The layout read from the head, found by the bounds scanner and then decoded: for long rows. */
-function layoutOfHead(
-  body: Buffer,
-  dialect: Dialect,
-  options: CsvOptions,
-): { ok: true; layout: BytesLayout } | { ok: false; error: string } {
-  let headRows = 0;
-  const headEnd = scanBounds(
-    body,
-    dialect,
-    { limit: 1, field() {}, rowEnd: () => void headRows++ },
-    INFER_ROWS + 1,
-  );
-  let head = body.toString('utf8', 0, headEnd);
-  // A head of blank rows says "empty" only if the whole text is blank (a rare case worth a decode).
-  if (headEnd < body.length && head.trim() === '') head = body.toString('utf8');
-  const read = csvLayout(head, options, dialect);
-  const rowsGuess = Math.ceil((headRows * body.length) / Math.max(headEnd, 1));
-  return read.ok ? { ok: true, layout: { ...read.layout, body, rowsGuess } } : read;
+/** The header's names, as the bounds scanner reports its first row. */
+class HeaderRow implements BoundsSink {
+  names: string[] | undefined;
+  private readonly fields: string[] = [];
+
+  constructor(private readonly bytes: Buffer) {}
+
+  field(start: number, end: number): void {
+    this.fields.push(fieldText(this.bytes, start, end));
+  }
+
+  rowEnd(): void {
+    this.names = this.fields;
+  }
+}
+
+/**
+ * Each column's dtype guess over the rows after the header, as the bounds scanner reports their
+ * fields (a class: see KeySink in csv-keys.ts; the header is read apart, as code that runs only
+ * for it would run before V8 keeps type feedback, and send the compiled code back when the next
+ * file's header ran it). A column's cells stop being looked at once it is text; an integer, a
+ * decimal or a boolean is told from its bytes, and any other cell is decoded and guessed as readCsv
+ * guesses it. Reading the head from the bytes, with the scanner the compare's pass then runs, also
+ * gets that scanner's code compiled before the pass.
+ */
+class HeadScan implements BoundsSink {
+  readonly guesses: DtypeGuess[];
+  rows = 0;
+
+  constructor(
+    private readonly bytes: Buffer,
+    width: number,
+  ) {
+    this.guesses = Array.from({ length: width }, () => new DtypeGuess());
+  }
+
+  field(start: number, end: number, column: number): void {
+    if (start === end || column >= this.guesses.length) return;
+    const guess = this.guesses[column]!;
+    if (!guess.open) return;
+    const { bytes } = this;
+    const kind = kindAt(bytes, start, end);
+    if (kind === SHORT_INTEGER) guess.addShortInteger();
+    else if (kind === DECIMAL) guess.addDecimal();
+    else if (kind === BOOLEAN) guess.addBoolean();
+    else guess.add(fieldText(bytes, start, end));
+  }
+
+  rowEnd(): void {
+    this.rows++;
+  }
+}
+
+const OTHER = 0;
+const SHORT_INTEGER = 1;
+const DECIMAL = 2;
+const BOOLEAN = 3;
+
+/**
+ * Which of DtypeGuess's fast kinds the unquoted field `bytes[start, end)` is: an integer of up to 15
+ * digits with an optional "-", digits with one point (at least one digit), "true" or "false" in any
+ * case; OTHER for anything else, quoted fields included.
+ */
+function kindAt(bytes: Buffer, start: number, end: number): number {
+  const first = bytes[start]!;
+  if ((first | 0x20) === 0x74 || (first | 0x20) === 0x66)
+    return booleanAt(bytes, start, end) ? BOOLEAN : OTHER;
+  let digits = 0;
+  let points = 0;
+  for (let at = first === 0x2d ? start + 1 : start; at < end; at++) {
+    const byte = bytes[at]!;
+    if (byte === 0x2e) points++;
+    else if (byte >= 0x30 && byte <= 0x39) digits++;
+    else return OTHER;
+  }
+  if (digits === 0 || points > 1) return OTHER;
+  return points === 1 ? DECIMAL : digits <= 15 ? SHORT_INTEGER : OTHER;
+}
+
+/** Whether the field is "true" or "false", in any case. */
+function booleanAt(bytes: Buffer, start: number, end: number): boolean {
+  const word = end - start === 4 ? 'true' : end - start === 5 ? 'false' : '';
+  for (let k = 0; k < word.length; k++) if ((bytes[start + k]! | 0x20) !== word.charCodeAt(k)) return false;
+  return word !== '';
 }
 
 /** What the bounds scanner reports: each field's bytes with its column index, then its row's. */
@@ -109,14 +167,21 @@ export interface BoundsSink {
 }
 
 /**
- * Reports each non-empty row of `bytes` to `sink`, up to `maxRows` rows, with scanRows' rules.
- * Returns where the scan stopped: the start of the next row, or the end of the bytes.
+ * Reports each non-empty row of `bytes` from `from` (the start of a row) to `sink`, up to `maxRows`
+ * rows, with scanRows' rules. Returns where the scan stopped: the start of the next row, or the end
+ * of the bytes.
  */
-export function scanBounds(bytes: Buffer, dialect: Dialect, sink: BoundsSink, maxRows = UNLIMITED): number {
+export function scanBounds(
+  bytes: Buffer,
+  dialect: Dialect,
+  sink: BoundsSink,
+  maxRows = UNLIMITED,
+  from = 0,
+): number {
   const scan = new BoundsScan(bytes, dialect, sink);
   // The length is read once, before the loop: see BoundsScan.search.
   const end = bytes.length;
-  let pos = 0;
+  let pos = from;
   while (pos < end && scan.reported < maxRows) pos = scan.row(pos);
   return Math.min(pos, end);
 }
@@ -149,6 +214,8 @@ class BoundsScan {
   /** The line break as indexOf finds it fastest: a number when it is one byte. */
   private readonly newlineNeedle: number | Buffer;
   private readonly limit: number;
+  /** Whether the delimiter and the line break are a byte each (as in most files). */
+  private readonly singleBytes: boolean;
 
   constructor(
     private readonly bytes: Buffer,
@@ -162,6 +229,7 @@ class BoundsScan {
     this.n0 = this.newline[0]!;
     this.newlineNeedle = this.newline.length === 1 ? this.n0 : this.newline;
     this.limit = sink.limit ?? UNLIMITED;
+    this.singleBytes = this.delimiter.length === 1 && this.newline.length === 1;
   }
 
   /** Reads the row at `pos` (reporting it unless it is empty) and returns where the next one starts. */
@@ -194,6 +262,13 @@ class BoundsScan {
   /** The first delimiter or line break at or after `at`, or the end. */
   private stop(at: number): number {
     const { bytes, end, n0, d0 } = this;
+    if (this.singleBytes) {
+      for (; at < end; at++) {
+        const byte = bytes[at];
+        if (byte === n0 || byte === d0) return at;
+      }
+      return end;
+    }
     for (; at < end; at++) {
       const byte = bytes[at];
       if ((byte === n0 || byte === d0) && (this.isNewline(at) || this.isDelimiter(at))) return at;

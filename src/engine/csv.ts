@@ -48,6 +48,34 @@ export class DtypeGuess {
     if (this.bool && !BOOLEAN.test(v)) this.bool = false;
   }
 
+  /** Whether a cell can still change the guess: a column found to be text stays text. */
+  get open(): boolean {
+    return this.int || this.float || this.bool;
+  }
+
+  // What add does with three common kinds of text, for a caller that tells them from their bytes
+  // (csv-bounds.ts) without making the string.
+
+  /** A cell that is an integer of up to 15 digits, with an optional "-" (add's fast case). */
+  addShortInteger(): void {
+    this.sawValue = true;
+    this.bool = false;
+  }
+
+  /** A cell of digits with one point and an optional "-" ("2.5", "-.5", "1."): FLOAT, not INTEGER. */
+  addDecimal(): void {
+    this.sawValue = true;
+    this.int = false;
+    this.bool = false;
+  }
+
+  /** "true" or "false", in any case. */
+  addBoolean(): void {
+    this.sawValue = true;
+    this.int = false;
+    this.float = false;
+  }
+
   get dtype(): Dtype {
     if (!this.sawValue) return 'str';
     if (this.int) return 'i64';
@@ -96,7 +124,7 @@ function shortInteger(text: string): number | undefined {
 }
 
 /** Header names as polars' CSV reader makes them unique: the second `a` is `a_duplicated_0`, and so on. */
-function uniqueNames(header: string[]): string[] {
+export function uniqueNames(header: string[]): string[] {
   const seen = new Map<string, number>();
   return header.map((name) => {
     const count = seen.get(name) ?? 0;
@@ -266,38 +294,8 @@ class FrameCells implements CellSink {
   }
 }
 
-/** Each column's dtype guess, from the cells readRows hands it (a class: see RowReader). */
-class HeadGuesses implements CellSink {
-  readonly guesses: DtypeGuess[] = [];
-
-  add(value: string, column: number): void {
-    (this.guesses[column] ??= new DtypeGuess()).add(value);
-  }
-}
-
 /** What a CSV's head tells: its dialect, and its column names and dtypes. */
 export interface CsvLayout {
   dialect: Dialect;
   columns: Array<{ name: string; dtype: Dtype }>;
-}
-
-/**
- * Reads only the header and the first 10,000 rows (all that dtype inference looks at), for readers
- * that go through the rest of the file themselves (csv-bounds.ts). Same names and dtypes as readCsv.
- * `text` may be just the start of the file, when the dialect was sniffed on the whole text: `rows`
- * and `end` (where the last row read ends, after its line break) tell whether it held all of the head.
- */
-export function csvLayout(
-  text: string,
-  options: CsvOptions = {},
-  dialect?: Dialect,
-): { ok: true; layout: CsvLayout; rows: number; end: number } | { ok: false; error: string } {
-  const head = new HeadGuesses();
-  const read = readRows(text, options, INFER_ROWS, dialect, head);
-  if (!read.ok) return read;
-  const columns = uniqueNames(read.header).map((name, c) => ({
-    name,
-    dtype: head.guesses[c]?.dtype ?? 'str',
-  }));
-  return { ok: true, layout: { dialect: read.dialect, columns }, rows: read.height, end: read.end };
 }

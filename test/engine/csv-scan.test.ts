@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { fieldText, scanBounds } from '../../src/engine/csv-bounds.js';
+import { fieldText, readLayout, scanBounds } from '../../src/engine/csv-bounds.js';
 import { guessLineBreak, scanRows, sniffDialect } from '../../src/engine/csv-scan.js';
 import {
   cellBytes,
@@ -401,6 +401,79 @@ describe('the lazy CSV side of a keyed compare', () => {
       ),
       { numRuns: RUNS, seed: SEED },
     );
+  });
+
+  it('types columns from the bytes of their head as readCsv types them from its text', () => {
+    // Texts on both sides of the byte-level kinds (integers of up to 15 digits, decimals, booleans),
+    // which the rest go through DtypeGuess.add.
+    const cell = fc.constantFrom(
+      '',
+      '7',
+      '-7',
+      '-0',
+      '007',
+      '123456789012345',
+      '1234567890123456',
+      '-',
+      '--1',
+      '+1',
+      '1.',
+      '.5',
+      '-.5',
+      '1.2.3',
+      '.',
+      '-.',
+      '1e5',
+      '1E-2',
+      'inf',
+      '-inf',
+      'NaN',
+      'true',
+      'False',
+      'TRUE',
+      'tru',
+      'falsey',
+      't',
+      'x',
+      '"3"',
+      '"true"',
+      '""',
+      ' 1',
+      '1 ',
+      '١',
+      'é',
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 3 })
+          .chain((n) => fc.array(fc.array(cell, { minLength: n, maxLength: n }), { maxLength: 12 })),
+        fc.constantFrom('\n', '\r\n'),
+        (rows, newline) => {
+          const width = rows[0]?.length ?? 1;
+          const names = ['a', 'b', 'c'].slice(0, width);
+          const text = [names, ...rows].map((r) => r.join(',')).join(newline) + newline;
+          const whole = readCsv(text);
+          const layout = readLayout(Buffer.from(text));
+          expect(layout.ok).toBe(whole.ok);
+          if (!whole.ok || !layout.ok) return;
+          expect(layout.layout.columns).toEqual(
+            whole.frame.columns.map(({ name, dtype }) => ({ name, dtype })),
+          );
+        },
+      ),
+      { numRuns: RUNS * 2, seed: SEED },
+    );
+  });
+
+  it('refuses a text of white space only, Unicode spaces included, as readCsv does', () => {
+    for (const text of ['', ' \n\t\r\n', '\u00a0\n\u3000', '\ufeff \n']) {
+      expect(readCsv(text).ok).toBe(false);
+      expect(readLayout(Buffer.from(text))).toEqual({ ok: false, error: 'empty CSV' });
+    }
+    // A space outside ASCII, then a name: not blank.
+    expect(readLayout(Buffer.from('\u00a0a\n1\n')).ok).toBe(true);
+    expect(readCsv('\u00a0a\n1\n').ok).toBe(true);
   });
 
   it('reads long integer keys as Number() does, not digit by digit (which rounds differently)', () => {
