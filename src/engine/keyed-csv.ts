@@ -5,8 +5,8 @@
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
 import { readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
 import { cellAt, KeySink } from './csv-keys.js';
-import { scanRows, type Dialect, type RowSink } from './csv-scan.js';
-import { convert, type CsvOptions } from './csv.js';
+import type { Dialect } from './csv-scan.js';
+import type { CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { KeyedSide } from './keyed-diff.js';
 import type { JoinKeys } from './keyed-join.js';
@@ -18,12 +18,6 @@ export class CsvSide implements KeyedSide {
   private starts = new Uint32Array(0);
   private ends = new Uint32Array(0);
   private rows = 0;
-  /** The last row parsed, and its cells (the compare reads a row's cells together). */
-  private cachedRow = -1;
-  // A row's cells are an array of any values (V8's PACKED_ELEMENTS), as is this first one: an empty
-  // array is of another kind, and storing the first row's cells would throw away the code compiled
-  // for the side.
-  private cachedCells: Cell[] = [null];
 
   private constructor(
     columns: CsvSide['columns'],
@@ -61,14 +55,10 @@ export class CsvSide implements KeyedSide {
     return { keys, firstNull: sink.firstNull.subarray(0, this.rows) };
   }
 
+  /** A cell, read from its field's bytes (the row's field bounds are kept for its other cells). */
   cell(row: number, column: number): Cell {
-    if (row !== this.cachedRow) {
-      const cells = new RowCells(this.columns);
-      scanRows(this.bytes.toString('utf8', this.starts[row], this.ends[row]), this.dialect, cells);
-      this.cachedRow = row;
-      this.cachedCells = cells.cells;
-    }
-    return this.cachedCells[column] ?? null;
+    const dtype = this.columns[column]?.dtype;
+    return dtype === undefined ? null : this.fieldsOf(row).cell(this.bytes, column, dtype);
   }
 
   /** Identical row bytes are identical rows when both sides split and type columns alike. */
@@ -112,30 +102,36 @@ export class CsvSide implements KeyedSide {
 
   private fields: FieldBounds | undefined;
   private readRow: ((start: number) => void) | undefined;
-  /** The bounds of row `row`'s fields (in an object reused by the next call). */
+  /** The row whose bounds `fields` holds. */
+  private fieldsRow = -1;
+  /** The bounds of row `row`'s fields (in an object the next row's reuse). */
   private fieldsOf(row: number): FieldBounds {
     if (!this.fields) {
       this.fields = new FieldBounds(this.columns.length);
       this.readRow = rowReader(this.bytes, this.dialect, this.fields);
     }
-    this.fields.count = 0;
-    this.readRow!(this.starts[row]!);
+    if (row !== this.fieldsRow) {
+      this.fields.count = 0;
+      this.readRow!(this.starts[row]!);
+      this.fieldsRow = row;
+    }
     return this.fields;
   }
 
-  private matched = new WeakMap<CsvSide, boolean>();
+  /** The side last asked about, and whether its layout matches (a compare asks about one side only). */
+  private matchedSide: CsvSide | undefined;
+  private matched = false;
   private layoutMatches(other: CsvSide): boolean {
-    let same = this.matched.get(other);
-    if (same === undefined) {
-      same =
+    if (other !== this.matchedSide) {
+      this.matchedSide = other;
+      this.matched =
         this.dialect.delimiter === other.dialect.delimiter &&
         this.columns.length === other.columns.length &&
         this.columns.every(
           (c, i) => c.name === other.columns[i]!.name && c.dtype === other.columns[i]!.dtype,
         );
-      this.matched.set(other, same);
     }
-    return same;
+    return this.matched;
   }
 }
 
@@ -182,22 +178,4 @@ function sameField(a: Buffer, af: FieldBounds, b: Buffer, bf: FieldBounds, c: nu
   const [as, bs] = [af.starts[c]!, bf.starts[c]!];
   for (let k = 0; k < length; k++) if (a[as + k] !== b[bs + k]) return false;
   return true;
-}
-
-/**
- * One row's cells, of their columns' dtypes, as scanRows reports its fields (a class: see KeySink in
- * csv-keys.ts).
- */
-class RowCells implements RowSink {
-  readonly cells: Cell[];
-
-  constructor(private readonly columns: ReadonlyArray<{ dtype: Dtype }>) {
-    this.cells = columns.map(() => null);
-  }
-
-  field(value: string, column: number): void {
-    if (column < this.cells.length) this.cells[column] = convert(value, this.columns[column]!.dtype);
-  }
-
-  rowEnd(): void {}
 }
