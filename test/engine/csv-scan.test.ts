@@ -550,4 +550,43 @@ describe('the lazy CSV side of a keyed compare', () => {
       { numRuns: RUNS * 2, seed: SEED },
     );
   });
+
+  it("gives the frame path's compare for two versions of a long file, runs of equal rows and all", () => {
+    // A file of 60 rows and a version of it with a few rows changed, dropped, repeated (as they are,
+    // or changed: a key on two rows that differ), moved or added (and blank lines), so that runs of
+    // equal rows start and break at every kind of edit.
+    const rowOf = (i: number) => `${i},v${i % 7},${i % 3}`;
+    const edit = fc.record({
+      at: fc.nat(59),
+      kind: fc.constantFrom('change', 'drop', 'repeat', 'repeat changed', 'move', 'add', 'blank'),
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 6 }), fc.constantFrom('\n', '\r\n'), (edits, newline) => {
+        const base = Array.from({ length: 60 }, (_, i) => rowOf(i));
+        const rows = [...base];
+        for (const { at, kind } of edits) {
+          const i = Math.min(at, rows.length - 1);
+          if (i < 0) break;
+          if (kind === 'change') rows[i] = `${rows[i]!.split(',')[0]},changed,9`;
+          else if (kind === 'drop') rows.splice(i, 1);
+          else if (kind === 'repeat') rows.splice(i, 0, rows[i]!);
+          else if (kind === 'repeat changed') rows.splice(i + 1, 0, `${rows[i]!.split(',')[0]},again,8`);
+          else if (kind === 'move') rows.push(...rows.splice(i, 1));
+          else if (kind === 'add') rows.splice(i, 0, `${100 + at},new,1`);
+          else rows.splice(i, 0, '');
+        }
+        const text = (lines: string[]) => ['id,a,b', ...lines].join(newline) + newline;
+        const [left, right] = [text(base), text(rows)];
+        const params = { keys: ['id'], targets: ['a', 'b'], display: [] };
+        const frames = [readCsv(left), readCsv(right)];
+        if (!frames[0]!.ok || !frames[1]!.ok) throw new Error('unreadable');
+        const sides = [CsvSide.read(Buffer.from(left)), CsvSide.read(Buffer.from(right))];
+        if (!sides[0]!.ok || !sides[1]!.ok) throw new Error('the CSV side refused a readable CSV');
+        expect(diffKeyedSides(sides[0]!.side, sides[1]!.side, params)).toEqual(
+          diffKeyed(frames[0]!.frame, frames[1]!.frame, params),
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
 });
