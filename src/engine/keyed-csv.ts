@@ -6,6 +6,7 @@
 import { readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
 import { cellAt, KeySink } from './csv-keys.js';
 import type { Dialect } from './csv-scan.js';
+import { writeField, type JsonOut } from './json-out.js';
 import type { CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { KeyedSide } from './keyed-diff.js';
@@ -62,6 +63,17 @@ export class CsvSide implements KeyedSide {
   cell(row: number, column: number): Cell {
     const dtype = this.columns[column]?.dtype;
     return dtype === undefined ? null : this.fieldsOf(row).cell(this.bytes, column, dtype);
+  }
+
+  /** Writes a cell as JSON from its field's bytes (most are copied as they are). */
+  writeCell(row: number, column: number, out: JsonOut): boolean {
+    const dtype = this.columns[column]?.dtype;
+    if (dtype === undefined) return false;
+    const fields = this.fieldsOf(row);
+    return (
+      column < fields.count &&
+      writeField(out, this.bytes, fields.starts[column]!, fields.ends[column]!, dtype)
+    );
   }
 
   /**

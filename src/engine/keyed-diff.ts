@@ -3,6 +3,7 @@
 // drop unchanged, coalesce keys, sort by the keys, and keep `keys…, <t>.left, <t>.right…,
 // _oxen_diff_status`.
 import { cellBytes, rowBytes, schemaOf, type Cell, type Dtype, type Frame, type Schema } from './frame.js';
+import type { JsonOut } from './json-out.js';
 import { countDuplicated, outerJoin, type JoinKeys } from './keyed-join.js';
 
 export const DIFF_STATUS_COL = '_oxen_diff_status';
@@ -44,6 +45,8 @@ export interface KeyedDiffRows extends Omit<KeyedDiff, 'rows'> {
   height: number;
   /** Row `i` of the derived frame (0 ≤ i < height); made anew on each call. */
   row(i: number): Cell[];
+  /** Writes row `i` as a line of JSON: what JSON.stringify gives of it as an object, keyed by column. */
+  writeRow(i: number, out: JsonOut): void;
 }
 
 function names(side: { columns: Array<{ name: string }> }): string[] {
@@ -86,6 +89,8 @@ export interface KeyedSide {
    */
   keyBytes(columns: number[], first: number, numeric: boolean): { keys: JoinKeys; firstNull: Uint8Array };
   cell(row: number, column: number): Cell;
+  /** Writes `cell(row, column)` as JSON; false, writing nothing, for null (JsonOut.cell when absent). */
+  writeCell?(row: number, column: number, out: JsonOut): boolean;
   /** True when row `row` is certainly identical to `otherRow` of `other` in every column. */
   sameRow?(row: number, other: KeyedSide, otherRow: number): boolean;
   /**
@@ -183,7 +188,7 @@ export function diffKeyed(left: Frame, right: Frame, params: CompareParams): Com
 export function diffKeyedSides(left: Side, right: Side, params: CompareParams): CompareResult {
   const result = compareKeyedSides(left, right, params);
   if (!result.ok) return result;
-  const { height, row, ...diff } = result.diff;
+  const { height, row, writeRow, ...diff } = result.diff;
   return { ok: true, diff: { ...diff, rows: Array.from({ length: height }, (_, i) => row(i)) } };
 }
 
@@ -243,42 +248,52 @@ export function compareKeyedSides(
     keptStatus.push(status);
   });
 
-  // Output columns follow the right side's column order.
+  // Output columns follow the right side's column order. Each takes its cell from a column of the
+  // right side, else (when that is null or absent) of the left one: a key's is coalesced so.
   const outKeys = names(right).filter((n) => keys.includes(n));
   const outTargets = names(right).filter((n) => targets.includes(n));
-  const getters: Array<{ name: string; dtype: Dtype; get: (l: number | null, r: number | null) => Cell }> =
-    [];
-  for (const k of outKeys) {
-    const lc = leftIndex(k);
-    const rc = rightIndex(k);
-    getters.push({
+  const sources: Array<{ name: string; dtype: Dtype; left: number; right: number }> = [];
+  for (const k of outKeys)
+    sources.push({
       name: k,
-      dtype: right.columns[rc]!.dtype,
-      get: (l, r) =>
-        (r !== null ? right.cell(r, rc) : null) ?? (l !== null && lc >= 0 ? left.cell(l, lc) : null),
+      dtype: right.columns[rightIndex(k)]!.dtype,
+      left: leftIndex(k),
+      right: rightIndex(k),
     });
-  }
   for (const t of outTargets) {
-    const lc = leftIndex(t);
-    const rc = rightIndex(t);
-    if (lc >= 0)
-      getters.push({
-        name: `${t}.left`,
-        dtype: left.columns[lc]!.dtype,
-        get: (l) => (l === null ? null : left.cell(l, lc)),
-      });
-    getters.push({
-      name: `${t}.right`,
-      dtype: right.columns[rc]!.dtype,
-      get: (_l, r) => (r === null ? null : right.cell(r, rc)),
-    });
+    const [lc, rc] = [leftIndex(t), rightIndex(t)];
+    if (lc >= 0) sources.push({ name: `${t}.left`, dtype: left.columns[lc]!.dtype, left: lc, right: -1 });
+    sources.push({ name: `${t}.right`, dtype: right.columns[rc]!.dtype, left: -1, right: rc });
   }
+  /** Output column `k`'s cell for a pair's rows (-1 for a missing side). */
+  const cellOf = (k: number, l: number, r: number): Cell => {
+    const source = sources[k]!;
+    return (
+      (r >= 0 && source.right >= 0 ? right.cell(r, source.right) : null) ??
+      (l >= 0 && source.left >= 0 ? left.cell(l, source.left) : null)
+    );
+  };
+  const write = (side: Side, row: number, column: number, out: JsonOut) =>
+    row >= 0 &&
+    column >= 0 &&
+    (side.writeCell ? side.writeCell(row, column, out) : out.cell(side.cell(row, column)));
+  // A line's text around its cells: `{"name":`, `,"name":`…, then its status and the end.
+  const prefixes = sources.map(({ name }, k) =>
+    Buffer.from(`${k === 0 ? '{' : ','}${JSON.stringify(name)}:`),
+  );
+  const statusPrefix = sources.length === 0 ? '{' : ',';
+  const ends = Object.fromEntries(
+    (['added', 'removed', 'modified'] as const).map((s) => [
+      s,
+      Buffer.from(`${statusPrefix}${JSON.stringify(DIFF_STATUS_COL)}:${JSON.stringify(s)}}\n`),
+    ]),
+  ) as Record<DiffStatus, Buffer>;
   // Sort by the keys in key order (all our dtypes are primitive); ties keep the join order. A single
   // i64 key's values are the join keys already, without parsing the rows they come from.
   const sortKeys = keys.flatMap((k) => {
     const at = outKeys.indexOf(k);
     if (at < 0) return [];
-    if (!numeric) return [keptL.map((l, p) => getters[at]!.get(rowOrNull(l), rowOrNull(keptR[p]!)))];
+    if (!numeric) return [keptL.map((l, p) => cellOf(at, l, keptR[p]!))];
     const [lk, rk] = [leftKeyed.keys as Float64Array, rightKeyed.keys as Float64Array];
     const value = (side: Float64Array, row: number) => (row < 0 ? NaN : side[row]!);
     return [
@@ -334,14 +349,26 @@ export function compareKeyedSides(
     ok: true,
     diff: {
       columns: [
-        ...getters.map(({ name, dtype }) => ({ name, dtype })),
+        ...sources.map(({ name, dtype }) => ({ name, dtype })),
         { name: DIFF_STATUS_COL, dtype: 'str' },
       ],
       height: order.length,
       row: (i) => {
         const p = order[i]!;
-        const [l, r] = [rowOrNull(keptL[p]!), rowOrNull(keptR[p]!)];
-        return [...getters.map((g) => g.get(l, r)), keptStatus[p]!];
+        const [l, r] = [keptL[p]!, keptR[p]!];
+        return [...sources.map((_, k) => cellOf(k, l, r)), keptStatus[p]!];
+      },
+      writeRow: (i, out) => {
+        const p = order[i]!;
+        const [l, r] = [keptL[p]!, keptR[p]!];
+        for (let k = 0; k < sources.length; k++) {
+          const bytes = prefixes[k]!;
+          out.copy(bytes, 0, bytes.length);
+          const { left: lc, right: rc } = sources[k]!;
+          if (!write(right, r, rc, out) && !write(left, l, lc, out)) out.ascii('null');
+        }
+        const end = ends[keptStatus[p]!];
+        out.copy(end, 0, end.length);
       },
       counts,
       dupes,

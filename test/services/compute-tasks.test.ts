@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
@@ -63,6 +64,55 @@ describe('the keyed compare task', () => {
     const outcome = keyedDiffTask(source(pair[0]), source(pair[1]), params);
     expect(outcome.ok && outcome.rows.length).toBeGreaterThan(1);
     expect(await lines(outcome)).toEqual(expectedLines(pair));
+  });
+
+  it('writes every kind of cell as JSON.stringify would, numbers copied from their bytes or not', async () => {
+    // Numbers that String() writes with their own bytes and numbers it does not (leading or trailing
+    // zeros, -0, 16 digits and more, exponents, values under 1e-6), booleans, and text that JSON
+    // writes as it is or escapes; each column typed by what it draws.
+    const number = fc.constantFrom(
+      '0',
+      '-0',
+      '7',
+      '-7',
+      '007',
+      '10',
+      '123456789012345',
+      '1234567890123456',
+      '9999999999999999',
+      '9.999999999999999',
+      '99999999999999.99',
+      '12345678901234567890',
+      '1.5',
+      '1.50',
+      '-0.5',
+      '0.000001',
+      '0.0000001',
+      '0.0000015',
+      '0.1000000000000001',
+      '100.25',
+      '12345678901234.5',
+      '1234567890123.45',
+      '1.',
+      '.5',
+      '1e5',
+      'inf',
+      'nan',
+      '',
+    );
+    const other = fc.constantFrom('true', 'FALSE', 'x', 'é', '"q""x"', '"1"', 'a\\b', '"\t"', '', '~');
+    const cell = fc.oneof(number, number, other);
+    const table = fc.array(fc.tuple(cell, cell), { minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(table, table, async (a, b) => {
+        const text = (rows: Array<[string, string]>) =>
+          ['id,x,y', ...rows.map(([x, y], i) => `${i},${x},${y}`)].join('\n');
+        const pair: [string, string] = [text(a), text(b)];
+        const outcome = keyedDiffTask(source(pair[0]), source(pair[1]), params);
+        expect(await lines(outcome)).toEqual(expectedLines(pair));
+      }),
+      { numRuns: 300, seed: 20261206 },
+    );
   });
 
   it('hands the same rows back from a worker thread, as it makes them', async () => {
