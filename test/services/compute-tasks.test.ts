@@ -5,7 +5,7 @@ import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { MessageChannel } from 'node:worker_threads';
 import { createComputePool, keyedRows } from '../../src/services/compute/pool.js';
 import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
-import { runDatadiffProcess } from '../../src/services/compute/job-process.js';
+import { heapFlags, runDatadiffProcess } from '../../src/services/compute/job-process.js';
 import {
   jsonLineBatches,
   keyedDiffTask,
@@ -188,6 +188,21 @@ describe('the data diff child process', () => {
     ),
   });
 
+  it('gives the process of a task of 32 MiB of tables or more a young generation of 64 MB', () => {
+    const bytes = (mib: number) => new Uint8Array(mib << 20);
+    const task = (a: Uint8Array, b: Uint8Array): DatadiffTask => ({
+      a: { tables: [{ name: 'T', data: a }], read: { kind: 'table', path: ['T'] }, filter: null },
+      b: { tables: [{ name: 'T', data: b }], read: { kind: 'table', path: ['T'] }, filter: null },
+      options: { pkColumns: ['id'] },
+    });
+    const large = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
+    expect(heapFlags(task(bytes(16), bytes(16)))).toEqual(large);
+    expect(heapFlags(task(bytes(16), bytes(15)))).toEqual([]);
+    // A data source that both sides read is sent, and parsed, once.
+    const shared = bytes(20);
+    expect(heapFlags(task(shared, shared))).toEqual([]);
+  });
+
   it('gets tables of several pieces each, and answers what the task gives inline', async () => {
     // Over twice 4 MiB (a piece) each, beside a small table and one without rows.
     const big = table('DB.S.BIG', 400_000, 7);
@@ -209,6 +224,21 @@ describe('the data diff child process', () => {
     expect(inline.ok).toBe(true);
     expect(await runDatadiffProcess(task, new AbortController().signal)).toEqual(inline);
   }, 30_000);
+
+  it('parses only the tables a side reads', () => {
+    // A table that is not JSON at all would fail the diff if it were parsed.
+    const unread = { name: 'DB.S.UNREAD', data: Buffer.from('not JSON') };
+    const side = {
+      tables: [table('DB.S.A', 50, 3), unread],
+      read: { kind: 'table' as const, path: ['DB', 'S', 'A'] },
+    };
+    const task: DatadiffTask = {
+      a: { ...side, filter: null },
+      b: { ...side, filter: 'id > 10' },
+      options: { pkColumns: ['id'] },
+    };
+    expect(datadiffTask(task)).toMatchObject({ ok: true, pks: { exclusives: [11, 0] } });
+  });
 
   it('gets the tables of a data source both sides name once, and answers as inline', async () => {
     const tables = [table('DB.S.A', 1_000, 3), table('DB.S.B', 1_200, 4), table('DB.S.EMPTY', 0, 1)];

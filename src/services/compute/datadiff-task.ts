@@ -76,11 +76,34 @@ function readFile(
 
 const utf8 = new TextDecoder();
 
-function readSide(spec: DatasetSpec): SideResult {
-  let tables = spec.tables.map((t) => ({
-    name: t.name,
-    ...(JSON.parse(utf8.decode(t.data)) as Omit<ScratchTable, 'name'>),
-  }));
+/**
+ * A stored table, parsed when its columns or rows are first read (a side reads one table of its
+ * data source, unless its SQL names others), and parsed once for both sides: `parsed` holds what
+ * each table's bytes gave.
+ */
+function lazyTable(
+  name: string,
+  data: Uint8Array,
+  parsed: Map<Uint8Array, Omit<ScratchTable, 'name'>>,
+): ScratchTable {
+  const table = () => {
+    let out = parsed.get(data);
+    if (!out) parsed.set(data, (out = JSON.parse(utf8.decode(data)) as Omit<ScratchTable, 'name'>));
+    return out;
+  };
+  return {
+    name,
+    get columns() {
+      return table().columns;
+    },
+    get rows() {
+      return table().rows;
+    },
+  };
+}
+
+function readSide(spec: DatasetSpec, parsed: Map<Uint8Array, Omit<ScratchTable, 'name'>>): SideResult {
+  let tables = spec.tables.map((t) => lazyTable(t.name, t.data, parsed));
   let read = spec.read;
   if (read.kind === 'file') {
     const file = readFile(read);
@@ -93,9 +116,10 @@ function readSide(spec: DatasetSpec): SideResult {
 }
 
 export function datadiffTask(task: DatadiffTask): DatadiffOutcome {
-  const a = readSide(task.a);
+  const parsed = new Map<Uint8Array, Omit<ScratchTable, 'name'>>();
+  const a = readSide(task.a, parsed);
   if (!a.ok) return a;
-  const b = readSide(task.b);
+  const b = readSide(task.b, parsed);
   if (!b.ok) return b;
   return diffDatasets(a.dataset, b.dataset, task.options);
 }
