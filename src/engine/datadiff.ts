@@ -212,18 +212,8 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     b.rows,
     pk.map((n) => namesB.indexOf(n)),
   );
-  const onlyA = exclusiveOf(keysA, keysB);
-  const onlyB = exclusiveOf(keysB, keysA);
-  const [exclusiveKeysA, exclusiveKeysB] = [onlyA.keys, onlyB.keys];
-  const pks: PkStats = {
-    total_rows: [rowsA, rowsB],
-    nulls: [keysA.nulls, keysB.nulls],
-    dupes: [keysA.dupes, keysB.dupes],
-    exclusives: [exclusiveKeysA, exclusiveKeysB],
-    distincts: [keysA.size, keysB.size],
-  };
-
   // Values: keys present once on each side; null, duplicated and exclusive keys are not compared.
+  // A's keys are gone through once, for its exclusive keys and for the values compared.
   const compared = common.filter((n) => !pk.includes(n) && !typeDiffers.includes(n));
   const at = compared.map((n) => [namesA.indexOf(n), namesB.indexOf(n)] as const);
   const tolerances = compared.map((n) => {
@@ -232,11 +222,16 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     return options.tolerance && isNumeric(typeA.get(n)!) ? options.tolerance : undefined;
   });
   const differing = new Array<number>(compared.length).fill(0);
+  const onlyA = { keys: 0, rows: 0 };
   let comparedRows = 0;
   let rowsWithDifferences = 0;
   keysA.each((key, inA, countA) => {
-    const inB = keysB.rowOf(key);
-    if (inB < 0 || countA > 1 || keysB.countOf(key) > 1) return;
+    const inB = keysB.soleRowOf(key);
+    if (inB === -1) {
+      onlyA.keys++;
+      onlyA.rows += countA;
+    }
+    if (inB < 0 || countA > 1) return;
     comparedRows++;
     const rowA = a.rows[inA]!;
     const rowB = b.rows[inB]!;
@@ -250,6 +245,15 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     }
     if (rowDiffers) rowsWithDifferences++;
   });
+  const onlyB = exclusiveOf(keysB, keysA);
+  const [exclusiveKeysA, exclusiveKeysB] = [onlyA.keys, onlyB.keys];
+  const pks: PkStats = {
+    total_rows: [rowsA, rowsB],
+    nulls: [keysA.nulls, keysB.nulls],
+    dupes: [keysA.dupes, keysB.dupes],
+    exclusives: [exclusiveKeysA, exclusiveKeysB],
+    distincts: [keysA.size, keysB.size],
+  };
   const valuesWithDifferences = differing.reduce((s, n) => s + n, 0);
   const values: ValueStats = {
     total_rows: comparedRows,

@@ -17,8 +17,8 @@ export interface KeyIndex {
   each(fn: (key: unknown, row: number, count: number) => void): void;
   /** The first row of `key`, or -1 when no row has it. */
   rowOf(key: unknown): number;
-  /** How many rows have `key`. */
-  countOf(key: unknown): number;
+  /** The row of `key` when it is the only row with it; -1 when no row has it, -2 when several do. */
+  soleRowOf(key: unknown): number;
 }
 
 /** The index of `rows` keyed by the columns `pk`. */
@@ -105,9 +105,11 @@ export class IntegerIndex implements KeyIndex {
     return this.table.first[slotOf(this.table, key)]! - 1;
   }
 
-  countOf(key: unknown): number {
-    if (typeof key !== 'number' || !Number.isInteger(key)) return 0;
-    return this.counts[slotOf(this.table, key)]!;
+  soleRowOf(key: unknown): number {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return -1;
+    const slot = slotOf(this.table, key);
+    const row = this.table.first[slot]! - 1;
+    return row >= 0 && this.counts[slot]! > 1 ? -2 : row;
   }
 }
 
@@ -151,7 +153,8 @@ export class MapIndex implements KeyIndex {
     return this.rows.get(key) ?? -1;
   }
 
-  countOf(key: unknown): number {
-    return this.rows.has(key) ? (this.repeats.get(key) ?? 1) : 0;
+  soleRowOf(key: unknown): number {
+    const row = this.rows.get(key);
+    return row === undefined ? -1 : this.repeats.has(key) ? -2 : row;
   }
 }

@@ -135,6 +135,26 @@ describe('diffDatasets', () => {
     expect(none.ok && none.result).toBe('missing-pks');
   });
 
+  it('scores every row of a key only one side has, repeated or not, as not matching', () => {
+    // Key 2 is A's alone, on two rows; key 3 is B's alone, on three.
+    const a = ds('id,v', [
+      [1, 1],
+      [2, 2],
+      [2, 3],
+    ]);
+    const b = ds('id,v', [
+      [1, 1],
+      [3, 1],
+      [3, 2],
+      [3, 3],
+    ]);
+    const out = diffDatasets(a, b, { pkColumns: ['id'] });
+    if (!out.ok) throw new Error('diff failed');
+    expect(out.pks).toMatchObject({ exclusives: [1, 1], dupes: [2, 3] });
+    // 14 cells in all; the 5 exclusive rows' 2 shared columns do not match: 4 of 14 cells do.
+    expect(out.stats.match_ratio).toBe(Math.round((4 / 14) * 1e6) / 1e6);
+  });
+
   it('fails on a key or included column that is not there', () => {
     const a = ds('id,v', [[1, 1]]);
     expect(diffDatasets(a, a, { pkColumns: ['ID'] })).toEqual({
