@@ -4,9 +4,14 @@
 import type { Cell, Dtype } from './frame.js';
 import { indexKeys, type KeyIndex } from './key-index.js';
 
+/**
+ * A dataset's cells a column at a time (`values[c][r]`), `height` rows: a million rows so are a few
+ * arrays, not a million of them.
+ */
 export interface Dataset {
   columns: Array<{ name: string; dtype: Dtype }>;
-  rows: Cell[][];
+  values: Cell[][];
+  height: number;
 }
 
 export interface Tolerance {
@@ -195,8 +200,8 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     exclusive_columns: [exclusiveA, exclusiveB],
   };
   const schemaDifferences = exclusiveA.length + exclusiveB.length + typeDiffers.length;
-  const rowsA = a.rows.length;
-  const rowsB = b.rows.length;
+  const rowsA = a.height;
+  const rowsB = b.height;
 
   if (pk.length === 0) {
     // No key: only the schema can be compared (data-diff #561).
@@ -205,17 +210,18 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
   }
 
   const keysA = indexKeys(
-    a.rows,
+    a,
     pk.map((n) => namesA.indexOf(n)),
   );
   const keysB = indexKeys(
-    b.rows,
+    b,
     pk.map((n) => namesB.indexOf(n)),
   );
   // Values: keys present once on each side; null, duplicated and exclusive keys are not compared.
   // A's keys are gone through once, for its exclusive keys and for the values compared.
   const compared = common.filter((n) => !pk.includes(n) && !typeDiffers.includes(n));
-  const at = compared.map((n) => [namesA.indexOf(n), namesB.indexOf(n)] as const);
+  // Each compared column's values on both sides.
+  const at = compared.map((n) => [a.values[namesA.indexOf(n)]!, b.values[namesB.indexOf(n)]!] as const);
   const tolerances = compared.map((n) => {
     const own = options.perColumnTolerance?.[n];
     if (own) return isNumeric(typeA.get(n)!) ? own : undefined;
@@ -233,12 +239,10 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     }
     if (inB < 0 || countA > 1) return;
     comparedRows++;
-    const rowA = a.rows[inA]!;
-    const rowB = b.rows[inB]!;
     let rowDiffers = false;
     for (let c = 0; c < compared.length; c++) {
-      const [ia, ib] = at[c]!;
-      if (!cellsEqual(rowA[ia] ?? null, rowB[ib] ?? null, tolerances[c], options)) {
+      const [valuesA, valuesB] = at[c]!;
+      if (!cellsEqual(valuesA[inA] ?? null, valuesB[inB] ?? null, tolerances[c], options)) {
         differing[c]!++;
         rowDiffers = true;
       }

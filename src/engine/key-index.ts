@@ -3,6 +3,7 @@
 // table of typed arrays; other keys in a Map, one column's values as themselves (a Map keeps 1
 // apart from "1", as JSON does), several columns' joined as JSON, which never joins parts
 // ambiguously (data-diff #807).
+import type { Dataset } from './datadiff.js';
 import type { Cell } from './frame.js';
 import { numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
 
@@ -21,21 +22,24 @@ export interface KeyIndex {
   soleRowOf(key: unknown): number;
 }
 
-/** The index of `rows` keyed by the columns `pk`. */
-export function indexKeys(rows: Cell[][], pk: number[]): KeyIndex {
+/** The index of a dataset's rows keyed by its columns `pk`. */
+export function indexKeys({ values, height }: Dataset, pk: number[]): KeyIndex {
   if (pk.length === 1) {
-    const integers = integerKeys(rows, pk[0]!);
+    const integers = integerKeys(values[pk[0]!]!, height);
     if (integers) return new IntegerIndex(integers.keys, integers.nulls);
   }
-  return new MapIndex(rows, pk);
+  return new MapIndex(
+    pk.map((c) => values[c]!),
+    height,
+  );
 }
 
-/** Column `c` as doubles (NaN for null), or null when a value is not an integer. */
-export function integerKeys(rows: Cell[][], c: number): { keys: Float64Array; nulls: number } | null {
-  const keys = new Float64Array(rows.length);
+/** A column of `height` values as doubles (NaN for null), or null when a value is not an integer. */
+export function integerKeys(column: Cell[], height: number): { keys: Float64Array; nulls: number } | null {
+  const keys = new Float64Array(height);
   let nulls = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const value = rows[i]![c] ?? null;
+  for (let i = 0; i < height; i++) {
+    const value = column[i] ?? null;
     if (value === null) {
       keys[i] = NaN;
       nulls++;
@@ -121,14 +125,14 @@ export class MapIndex implements KeyIndex {
   readonly nulls: number;
   readonly dupes: number;
 
-  constructor(data: Cell[][], pk: number[]) {
+  /** `keys`: the key columns' values, `height` of each. */
+  constructor(keys: Cell[][], height: number) {
     let nulls = 0;
-    for (let i = 0; i < data.length; i++) {
-      const row = data[i]!;
+    for (let i = 0; i < height; i++) {
       let key: unknown;
-      if (pk.length === 1) key = row[pk[0]!] ?? null;
+      if (keys.length === 1) key = keys[0]![i] ?? null;
       else {
-        const parts = pk.map((c) => row[c] ?? null);
+        const parts = keys.map((column) => column[i] ?? null);
         key = parts.includes(null) ? null : JSON.stringify(parts);
       }
       if (key === null) nulls++;

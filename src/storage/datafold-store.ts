@@ -16,7 +16,10 @@ export interface SourceRow {
 }
 export interface StoredTable {
   name: string;
-  /** JSON of `{columns: [{name, dtype}], rows: Cell[][]}`. */
+  /**
+   * JSON of `{columns: [{name, dtype}], values: Cell[][]}`, a column's values to an array; tables
+   * stored before were `{columns, rows}`, a row to an array, which reads alike (parseTable).
+   */
   data: string;
 }
 export type Json = Record<string, unknown>;

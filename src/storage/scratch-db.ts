@@ -3,17 +3,15 @@
 // clause). It runs inside a data diff's own child process, so a query that runs away is stopped by
 // killing that process, and nothing it does can touch the server's own database.
 import Database from 'better-sqlite3';
+import type { Dataset } from '../engine/datadiff.js';
 import type { Cell, Dtype } from '../engine/frame.js';
 
-export interface ScratchTable {
+export interface ScratchTable extends Dataset {
   name: string;
-  columns: Array<{ name: string; dtype: Dtype }>;
-  rows: Cell[][];
 }
 export type ScratchRead = { kind: 'table'; path: string[] } | { kind: 'query'; sql: string };
 export type ScratchResult =
-  | { ok: true; columns: Array<{ name: string; dtype: Dtype }>; rows: Cell[][] }
-  | { ok: false; error: { error_type: string; error_value: string } };
+  ({ ok: true } & Dataset) | { ok: false; error: { error_type: string; error_value: string } };
 
 const SQL_TYPE: Record<Dtype, string> = {
   i64: 'INTEGER',
@@ -43,7 +41,15 @@ function load(db: Database.Database, tables: ScratchTable[], sql: string): void 
       const insert = db.prepare(
         `INSERT INTO ${quote(t.name)} VALUES (${t.columns.map(() => '?').join(', ')})`,
       );
-      for (const row of t.rows) insert.run(row.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
+      const { values, height } = t;
+      const row = t.columns.map((): Cell => null);
+      for (let r = 0; r < height; r++) {
+        for (let c = 0; c < row.length; c++) {
+          const v = values[c]![r] ?? null;
+          row[c] = typeof v === 'boolean' ? Number(v) : v;
+        }
+        insert.run(row);
+      }
     }
     // `DB.SCHEMA.ORDERS` can also be named by its last segment, when that is unambiguous.
     const last = new Map<string, string[]>();
@@ -67,20 +73,16 @@ function dtypeOf(declared: string | null, values: Cell[]): Dtype {
   return 'str';
 }
 
-/** All rows of a statement as arrays, with each column's dtype; BOOLEAN columns read as true/false. */
+/** All rows of a statement, as columns with their dtypes; BOOLEAN columns read as true/false. */
 function rowsOf(statement: Database.Statement): ScratchResult {
   const rows = statement.raw(true).all() as Cell[][];
-  const columns = statement.columns().map((c, i) => ({
-    name: c.name,
-    dtype: dtypeOf(
-      c.type,
-      rows.map((r) => r[i] ?? null),
-    ),
-  }));
-  columns.forEach((c, i) => {
-    if (c.dtype === 'bool') for (const r of rows) if (r[i] !== null) r[i] = r[i] === 1;
+  const columns = statement.columns();
+  const values = columns.map((_, i) => rows.map((r) => r[i] ?? null));
+  const typed = columns.map((c, i) => ({ name: c.name, dtype: dtypeOf(c.type, values[i]!) }));
+  typed.forEach((c, i) => {
+    if (c.dtype === 'bool') values[i] = values[i]!.map((v) => (v === null ? null : v === 1));
   });
-  return { ok: true, columns, rows };
+  return { ok: true, columns: typed, values, height: rows.length };
 }
 
 function failure(message: string): ScratchResult {
@@ -106,7 +108,8 @@ export function readScratch(tables: ScratchTable[], read: ScratchRead, filter: s
       return {
         ok: true,
         columns: table.columns.map((c) => ({ name: c.name, dtype: c.dtype === 'null' ? 'str' : c.dtype })),
-        rows: table.rows,
+        values: table.values,
+        height: table.height,
       };
     base = `SELECT * FROM ${quote(table.name)}`;
   } else base = read.sql.trim().replace(/;\s*$/, '');

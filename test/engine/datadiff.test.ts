@@ -11,8 +11,13 @@ const ds = (
     name,
     dtype: (types?.split(',')[i] ?? (typeof rows[0]?.[i] === 'number' ? 'i64' : 'str')) as 'i64',
   })),
-  rows,
+  values: names.split(',').map((_, c) => rows.map((row) => row[c] ?? null)),
+  height: rows.length,
 });
+
+/** A dataset's rows, each as an array. */
+const rowsOf = (d: Dataset) =>
+  Array.from({ length: d.height }, (_, r) => d.values.map((column) => column[r] ?? null));
 
 describe('diffDatasets', () => {
   it("reproduces the reference's worked example (§5.1)", () => {
@@ -181,7 +186,7 @@ describe('diffDatasets', () => {
       const index = (d: Dataset) => {
         const rows = new Map<string, number[]>();
         let nulls = 0;
-        d.rows.forEach((row, i) => {
+        rowsOf(d).forEach((row, i) => {
           const parts = pk.map((c) => row[c] ?? null);
           if (parts.some((p) => p === null)) return void nulls++;
           const key = JSON.stringify(parts);
@@ -198,12 +203,12 @@ describe('diffDatasets', () => {
         const lb = ib.rows.get(key);
         if (la.length !== 1 || lb?.length !== 1) continue;
         compared++;
-        const [rowA, rowB] = [a.rows[la[0]!]!, b.rows[lb[0]!]!];
+        const [rowA, rowB] = [rowsOf(a)[la[0]!]!, rowsOf(b)[lb[0]!]!];
         if ([1, 2].some((c) => !pk.includes(c) && rowA[c] !== rowB[c])) differing++;
       }
       return {
         pks: {
-          total_rows: [a.rows.length, b.rows.length],
+          total_rows: [a.height, b.height],
           nulls: [ia.nulls, ib.nulls],
           dupes: [ia.dupes, ib.dupes],
           exclusives: [only(ia, ib), only(ib, ia)],

@@ -23,11 +23,11 @@ describe('the integer key index', () => {
     const probe = fc.oneof(key, fc.constantFrom<unknown>(0.5, '1', NaN, Infinity, true, undefined));
     fc.assert(
       fc.property(fc.array(key, { maxLength: 40 }), fc.array(probe, { maxLength: 10 }), (keys, probes) => {
-        const rows: Cell[][] = keys.map((k) => [k]);
-        const integers = integerKeys(rows, 0);
+        const column: Cell[] = keys;
+        const integers = integerKeys(column, column.length);
         if (!integers) throw new Error('integer keys refused');
         const table = new IntegerIndex(integers.keys, integers.nulls);
-        const map = new MapIndex(rows, [0]);
+        const map = new MapIndex([column], column.length);
         expect([table.size, table.nulls, table.dupes]).toEqual([map.size, map.nulls, map.dupes]);
         expect(entries(table)).toEqual(entries(map));
         for (const p of [...probes, ...keys])
@@ -38,8 +38,8 @@ describe('the integer key index', () => {
   });
 
   it('is not used for keys that are not all integers', () => {
-    expect(integerKeys([[1], [1.5]], 0)).toBeNull();
-    expect(integerKeys([[1], ['2']], 0)).toBeNull();
-    expect(integerKeys([[1], [null]], 0)?.nulls).toBe(1);
+    expect(integerKeys([1, 1.5], 2)).toBeNull();
+    expect(integerKeys([1, '2'], 2)).toBeNull();
+    expect(integerKeys([1, null], 2)?.nulls).toBe(1);
   });
 });

@@ -4,8 +4,8 @@ import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { MessageChannel } from 'node:worker_threads';
 import { createComputePool, keyedRows } from '../../src/services/compute/pool.js';
-import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
-import { heapFlags, runDatadiffProcess } from '../../src/services/compute/job-process.js';
+import { datadiffTask, parseTable, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
+import { runDatadiffProcess } from '../../src/services/compute/job-process.js';
 import {
   jsonLineBatches,
   keyedDiffTask,
@@ -188,21 +188,6 @@ describe('the data diff child process', () => {
     ),
   });
 
-  it('gives the process of a task of 32 MiB of tables or more a young generation of 64 MB', () => {
-    const bytes = (mib: number) => new Uint8Array(mib << 20);
-    const task = (a: Uint8Array, b: Uint8Array): DatadiffTask => ({
-      a: { tables: [{ name: 'T', data: a }], read: { kind: 'table', path: ['T'] }, filter: null },
-      b: { tables: [{ name: 'T', data: b }], read: { kind: 'table', path: ['T'] }, filter: null },
-      options: { pkColumns: ['id'] },
-    });
-    const large = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
-    expect(heapFlags(task(bytes(16), bytes(16)))).toEqual(large);
-    expect(heapFlags(task(bytes(16), bytes(15)))).toEqual([]);
-    // A data source that both sides read is sent, and parsed, once.
-    const shared = bytes(20);
-    expect(heapFlags(task(shared, shared))).toEqual([]);
-  });
-
   it('gets tables of several pieces each, and answers what the task gives inline', async () => {
     // Over twice 4 MiB (a piece) each, beside a small table and one without rows.
     const big = table('DB.S.BIG', 400_000, 7);
@@ -224,6 +209,47 @@ describe('the data diff child process', () => {
     expect(inline.ok).toBe(true);
     expect(await runDatadiffProcess(task, new AbortController().signal)).toEqual(inline);
   }, 30_000);
+
+  it('reads a table stored a row to an array (before tables were stored a column to an array) alike', () => {
+    const columns = [
+      { name: 'id', dtype: 'i64' },
+      { name: 'note', dtype: 'str' },
+    ];
+    const rows = [
+      [1, 'a'],
+      [2, null],
+      [3, 'é'],
+    ];
+    const byColumn = {
+      columns,
+      values: [
+        [1, 2, 3],
+        ['a', null, 'é'],
+      ],
+    };
+    expect(parseTable(JSON.stringify({ columns, rows }))).toEqual({ ...byColumn, height: 3 });
+    expect(parseTable(JSON.stringify(byColumn))).toEqual({ ...byColumn, height: 3 });
+    expect(parseTable(JSON.stringify({ columns, rows: [] }))).toEqual({
+      columns,
+      values: [[], []],
+      height: 0,
+    });
+    expect(parseTable(JSON.stringify({ columns, values: [[], []] }))).toEqual({
+      columns,
+      values: [[], []],
+      height: 0,
+    });
+    // The same data diff either way.
+    const stored = (data: unknown) => ({ name: 'T', data: Buffer.from(JSON.stringify(data)) });
+    const task = (a: unknown, b: unknown): DatadiffTask => ({
+      a: { tables: [stored(a)], read: { kind: 'table', path: ['T'] }, filter: null },
+      b: { tables: [stored(b)], read: { kind: 'table', path: ['T'] }, filter: 'id > 1' },
+      options: { pkColumns: ['id'] },
+    });
+    expect(datadiffTask(task({ columns, rows }, { columns, rows }))).toEqual(
+      datadiffTask(task(byColumn, byColumn)),
+    );
+  });
 
   it('parses only the tables a side reads', () => {
     // A table that is not JSON at all would fail the diff if it were parsed.

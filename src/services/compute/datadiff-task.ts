@@ -9,6 +9,7 @@ import {
   type Dataset,
 } from '../../engine/datadiff.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
+import type { Cell } from '../../engine/frame.js';
 import { readScratch, type ScratchTable } from '../../storage/scratch-db.js';
 
 export interface CsvFileRead {
@@ -23,7 +24,7 @@ export interface CsvFileRead {
 }
 
 export interface DatasetSpec {
-  /** The data source's tables, each as the JSON text storage keeps, in UTF-8. */
+  /** The data source's tables, each as the JSON text storage keeps (parseTable), in UTF-8. */
   tables: Array<{ name: string; data: Uint8Array }>;
   read: { kind: 'table'; path: string[] } | { kind: 'query'; sql: string } | CsvFileRead;
   filter: string | null;
@@ -67,28 +68,40 @@ function readFile(
   const parsed = readCsv(kept.join('\n'), { delimiter: read.delimiter ?? ',' });
   if (!parsed.ok) return { ok: false, error: { error_type: 'FileFormatError', error_value: parsed.error } };
   const { columns, height } = parsed.frame;
-  const rows = Array.from({ length: height }, (_, r) => columns.map((c) => c.values[r] ?? null));
   return {
     ok: true,
-    table: { name: 'file', columns: columns.map(({ name, dtype }) => ({ name, dtype })), rows },
+    table: {
+      name: 'file',
+      columns: columns.map(({ name, dtype }) => ({ name, dtype })),
+      values: columns.map((c) => c.values),
+      height,
+    },
   };
 }
 
 const utf8 = new TextDecoder();
 
 /**
- * A stored table, parsed when its columns or rows are first read (a side reads one table of its
- * data source, unless its SQL names others), and parsed once for both sides: `parsed` holds what
- * each table's bytes gave.
+ * A stored table's JSON text, parsed: `{columns, values}`, a column's values to an array (its
+ * numbers are then held in the array itself, and V8 parses a repeated short string once), or, as
+ * stored before, `{columns, rows}`, a row to an array.
  */
-function lazyTable(
-  name: string,
-  data: Uint8Array,
-  parsed: Map<Uint8Array, Omit<ScratchTable, 'name'>>,
-): ScratchTable {
+export function parseTable(text: string): Dataset {
+  const json = JSON.parse(text) as { columns: Dataset['columns']; values?: Cell[][]; rows?: Cell[][] };
+  const { columns } = json;
+  if (json.values) return { columns, values: json.values, height: json.values[0]?.length ?? 0 };
+  const rows = json.rows ?? [];
+  return { columns, values: columns.map((_, c) => rows.map((row) => row[c] ?? null)), height: rows.length };
+}
+
+/**
+ * A stored table, parsed when it is first read (a side reads one table of its data source, unless
+ * its SQL names others), and parsed once for both sides: `parsed` holds what each table's bytes gave.
+ */
+function lazyTable(name: string, data: Uint8Array, parsed: Map<Uint8Array, Dataset>): ScratchTable {
   const table = () => {
     let out = parsed.get(data);
-    if (!out) parsed.set(data, (out = JSON.parse(utf8.decode(data)) as Omit<ScratchTable, 'name'>));
+    if (!out) parsed.set(data, (out = parseTable(utf8.decode(data))));
     return out;
   };
   return {
@@ -96,13 +109,16 @@ function lazyTable(
     get columns() {
       return table().columns;
     },
-    get rows() {
-      return table().rows;
+    get values() {
+      return table().values;
+    },
+    get height() {
+      return table().height;
     },
   };
 }
 
-function readSide(spec: DatasetSpec, parsed: Map<Uint8Array, Omit<ScratchTable, 'name'>>): SideResult {
+function readSide(spec: DatasetSpec, parsed: Map<Uint8Array, Dataset>): SideResult {
   let tables = spec.tables.map((t) => lazyTable(t.name, t.data, parsed));
   let read = spec.read;
   if (read.kind === 'file') {
@@ -112,11 +128,13 @@ function readSide(spec: DatasetSpec, parsed: Map<Uint8Array, Omit<ScratchTable, 
     read = { kind: 'table', path: ['file'] };
   }
   const out = readScratch(tables, read, spec.filter);
-  return out.ok ? { ok: true, dataset: { columns: out.columns, rows: out.rows } } : out;
+  return out.ok
+    ? { ok: true, dataset: { columns: out.columns, values: out.values, height: out.height } }
+    : out;
 }
 
 export function datadiffTask(task: DatadiffTask): DatadiffOutcome {
-  const parsed = new Map<Uint8Array, Omit<ScratchTable, 'name'>>();
+  const parsed = new Map<Uint8Array, Dataset>();
   const a = readSide(task.a, parsed);
   if (!a.ok) return a;
   const b = readSide(task.b, parsed);

@@ -21,23 +21,6 @@ type SpecOutline = Omit<DatasetSpec, 'tables'> & { tables: Array<{ name: string;
 
 const PIECE_BYTES = 4 << 20;
 
-/** Tables of this many bytes or more (both sides') make a large task. */
-const LARGE_TASK_BYTES = 32 << 20;
-
-/**
- * V8's flags for the child of a large task: a young generation of 64 MB semi-spaces from the start.
- * Every row the child parses lives to the end, and V8 copies what lives through each collection of
- * the young generation; with the default, which starts at 1 MB and grows, the data diff of two
- * 1M-row tables spent about a third of its time collecting. It took 1.47-1.49 s so instead of
- * 1.66-1.74 s, and its process held 610 MB at most instead of 517 (three runs of each, by hand).
- */
-export function heapFlags(task: DatadiffTask): string[] {
-  const bytes = new Set([...task.a.tables, ...task.b.tables].map((t) => t.data));
-  let total = 0;
-  for (const data of bytes) total += data.byteLength;
-  return total >= LARGE_TASK_BYTES ? ['--min-semi-space-size=64', '--max-semi-space-size=64'] : [];
-}
-
 const children = new Set<ChildProcess>();
 
 /** The task's outcome; rejects with the signal's reason when aborted (the process is killed). */
@@ -45,7 +28,7 @@ export function runDatadiffProcess(task: DatadiffTask, signal: AbortSignal): Pro
   // Under tsx or vitest this module is TypeScript, and so is the child: load it through tsx.
   const typescript = import.meta.url.endsWith('.ts');
   const child = fork(new URL(`./job-child.${typescript ? 'ts' : 'js'}`, import.meta.url), [], {
-    execArgv: [...(typescript ? ['--import', 'tsx'] : []), ...heapFlags(task)],
+    execArgv: typescript ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

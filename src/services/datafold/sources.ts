@@ -26,7 +26,7 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
   const where = `tables["${name}"]`;
   if (!isObject(spec)) throw new DocumentError(`${where} must be an object with "csv", "path" or "sqlite"`);
   let columns: Array<{ name: string; dtype: Dtype }>;
-  let rows: Cell[][];
+  let values: Cell[][];
   if (typeof spec.sqlite === 'string') {
     if (typeof spec.table !== 'string')
       throw new DocumentError(`${where}.table must name a table of ${spec.sqlite}`);
@@ -34,7 +34,7 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
     if (!bytes) throw new DocumentError(`${where}.sqlite: no file ${spec.sqlite}`);
     const read = readSqliteTable(Buffer.from(bytes), spec.table);
     if (!read.ok) throw new DocumentError(`${where}: ${read.error.error_value}`);
-    ({ columns, rows } = read);
+    ({ columns, values } = read);
   } else {
     let text: string;
     if (typeof spec.csv === 'string') text = spec.csv;
@@ -46,11 +46,10 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
     const parsed = readCsv(text, { refuseDuplicateNames: true });
     if (!parsed.ok) throw new DocumentError(`${where}: ${parsed.error}`);
     columns = parsed.frame.columns.map(({ name, dtype }) => ({ name, dtype }));
-    rows = Array.from({ length: parsed.frame.height }, (_, r) =>
-      parsed.frame.columns.map((c) => c.values[r] ?? null),
-    );
+    values = parsed.frame.columns.map((c) => c.values);
   }
-  return { name, data: JSON.stringify({ columns, rows }) };
+  // A column's values to an array: what a data diff's process parses (parseTable in datadiff-task.ts).
+  return { name, data: JSON.stringify({ columns, values }) };
 }
 
 export class DataSourceService {
