@@ -98,7 +98,7 @@ export function writeField(out: JsonOut, bytes: Buffer, start: number, end: numb
   return out.cell(cellAt(bytes, start, end, dtype));
 }
 
-/** Whether the unquoted field is ASCII that JSON writes as it is: no quote, backslash or control character. */
+/** Whether the field is unquoted ASCII that JSON writes as it is: no quote, backslash or control character. */
 function plainAscii(bytes: Buffer, start: number, end: number): boolean {
   if (bytes[start] === QUOTE) return false;
   for (let at = start; at < end; at++) {

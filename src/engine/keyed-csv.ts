@@ -85,8 +85,7 @@ export class CsvSide implements KeyedSide {
   sameRow(row: number, other: KeyedSide, otherRow: number): boolean {
     if (!(other instanceof CsvSide) || !this.layoutMatches(other)) return false;
     const { run } = this;
-    if (row >= run.start && row < run.end && otherRow - row === run.shift && other === this.matchedSide)
-      return true;
+    if (row >= run.start && row < run.end && otherRow - row === run.shift) return true;
     const rows = Math.min(RUN_ROWS, this.rows - row, other.rows - otherRow);
     if (rows > 1 && this.sameBytes(row, other, otherRow, rows)) {
       [run.start, run.end, run.shift] = [row, row + rows, otherRow - row];
@@ -95,7 +94,7 @@ export class CsvSide implements KeyedSide {
     return this.sameBytes(row, other, otherRow, 1);
   }
 
-  /** Rows `row` on, and rows `otherRow` on of `other`, `rows` of each: a run of the same rows already found. */
+  /** The last run found the same: rows `start` to `end` (excluded), and the other side's from `start + shift`. */
   private readonly run = { start: 0, end: 0, shift: 0 };
 
   /** Whether `rows` rows from `row` have the bytes of as many from `otherRow` of `other`. */
@@ -135,7 +134,7 @@ export class CsvSide implements KeyedSide {
   private readRow: ((start: number) => void) | undefined;
   /** The row whose bounds `fields` holds. */
   private fieldsRow = -1;
-  /** The bounds of row `row`'s fields (in an object the next row's reuse). */
+  /** The bounds of row `row`'s fields (in an object that the next row's reuse). */
   private fieldsOf(row: number): FieldBounds {
     if (!this.fields) {
       this.fields = new FieldBounds(this.columns.length);
@@ -155,6 +154,8 @@ export class CsvSide implements KeyedSide {
   private layoutMatches(other: CsvSide): boolean {
     if (other !== this.matchedSide) {
       this.matchedSide = other;
+      this.run.end = 0; // a run found with another side says nothing of this one
+
       this.matched =
         this.dialect.delimiter === other.dialect.delimiter &&
         this.columns.length === other.columns.length &&
