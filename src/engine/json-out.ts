@@ -84,7 +84,7 @@ export function writeField(out: JsonOut, bytes: Buffer, start: number, end: numb
   if (
     dtype === 'str'
       ? plainAscii(bytes, start, end)
-      : dtype !== 'bool' && numberAsWritten(bytes, start, end, dtype)
+      : (dtype === 'i64' || dtype === 'f64') && numberAsWritten(bytes, start, end, dtype)
   ) {
     if (dtype === 'str') out.byte(QUOTE);
     out.copy(bytes, start, end);
