@@ -5,6 +5,7 @@
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
 import { QUOTE, quoted, SNIFF_CHARS, UNLIMITED, type Dialect } from './csv-scan.js';
 import { DtypeGuess, INFER_ROWS, sniffCsv, uniqueNames, type CsvLayout, type CsvOptions } from './csv.js';
+import { decimalAt, integerAt } from './field-numbers.js';
 import { utf8Body } from './utf8.js';
 
 /** A CSV's layout and its bytes without a byte-order mark. */
@@ -126,24 +127,14 @@ const DECIMAL = 2;
 const BOOLEAN = 3;
 
 /**
- * Which of DtypeGuess's fast kinds the unquoted field `bytes[start, end)` is: an integer of up to 15
- * digits with an optional "-", digits with one point (at least one digit), "true" or "false" in any
- * case; OTHER for anything else, quoted fields included.
+ * Which of DtypeGuess's fast kinds the field `bytes[start, end)` is: an integer of up to 15 digits,
+ * a decimal of up to 15 digits (each as field-numbers.ts reads them), "true" or "false" in any case;
+ * OTHER for anything else, quoted fields included.
  */
 function kindAt(bytes: Buffer, start: number, end: number): number {
-  const first = bytes[start]!;
-  if ((first | 0x20) === 0x74 || (first | 0x20) === 0x66)
-    return booleanAt(bytes, start, end) ? BOOLEAN : OTHER;
-  let digits = 0;
-  let points = 0;
-  for (let at = first === 0x2d ? start + 1 : start; at < end; at++) {
-    const byte = bytes[at]!;
-    if (byte === 0x2e) points++;
-    else if (byte >= 0x30 && byte <= 0x39) digits++;
-    else return OTHER;
-  }
-  if (digits === 0 || points > 1) return OTHER;
-  return points === 1 ? DECIMAL : digits <= 15 ? SHORT_INTEGER : OTHER;
+  if (integerAt(bytes, start, end) !== undefined) return SHORT_INTEGER;
+  if (decimalAt(bytes, start, end) !== undefined) return DECIMAL;
+  return booleanAt(bytes, start, end) ? BOOLEAN : OTHER;
 }
 
 /** Whether the field is "true" or "false", in any case. */

@@ -4,6 +4,7 @@
 import { fieldText, type BoundsSink } from './csv-bounds.js';
 import { QUOTE } from './csv-scan.js';
 import { convert } from './csv.js';
+import { decimalAt, integerAt } from './field-numbers.js';
 import { cellBytes, writeCellBytes, type Cell, type Dtype } from './frame.js';
 
 /**
@@ -154,51 +155,4 @@ export function cellAt(bytes: Buffer, start: number, end: number, dtype: Dtype):
       convert(fieldText(bytes, start, end), dtype)
     );
   return convert(fieldText(bytes, start, end), dtype);
-}
-
-/** 10 to the powers 0 to 15, each exact as a double. */
-const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
-
-/**
- * An unquoted decimal of at most 15 digits with one point ("52.74", "-.5", "1."), as Number() reads
- * it: its digits as an integer over a power of ten, both exact as doubles, divide to the correctly
- * rounded value, which Number() gives too. Undefined for anything else, which the caller converts
- * the slow way.
- */
-function decimalAt(bytes: Buffer, start: number, end: number): number | undefined {
-  const negative = bytes[start] === 0x2d;
-  let digits = 0;
-  let point = -1;
-  let value = 0;
-  for (let at = negative ? start + 1 : start; at < end; at++) {
-    const byte = bytes[at]!;
-    if (byte === 0x2e && point < 0) {
-      point = at;
-      continue;
-    }
-    const digit = byte - 0x30;
-    if (digit < 0 || digit > 9 || ++digits > 15) return undefined;
-    value = value * 10 + digit;
-  }
-  if (digits === 0 || point < 0) return undefined;
-  const scaled = value / TENS[end - point - 1]!;
-  return negative ? -scaled : scaled;
-}
-
-/**
- * An unquoted integer cell of at most 15 digits (exact as a double, as Number() would read it), or
- * null when empty; undefined for anything else, which the caller converts the slow way.
- */
-function integerAt(bytes: Buffer, start: number, end: number): number | null | undefined {
-  if (start === end) return null;
-  const negative = bytes[start] === 0x2d;
-  let at = negative ? start + 1 : start;
-  if (at === end || end - at > 15) return undefined;
-  let value = 0;
-  for (; at < end; at++) {
-    const digit = bytes[at]! - 0x30;
-    if (digit < 0 || digit > 9) return undefined;
-    value = value * 10 + digit;
-  }
-  return negative ? -value : value;
 }
