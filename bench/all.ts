@@ -6,6 +6,7 @@ const SUITES: Array<[string, string]> = [
   ['start', 'start.ts'],
   ['oxen', 'run.ts'],
   ['datafold', 'datafold.ts'],
+  ['datadiff', 'datadiff.ts'],
   ['engine', 'engine.ts'],
   ['http', 'http.ts'],
 ];

@@ -7,28 +7,21 @@ import type * as StoreModule from '../src/storage/datafold-store.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchApp, built, longestStall, median, printTable, sqliteJoinMs, time } from './table.js';
+import {
+  benchApp,
+  built,
+  collectGarbage,
+  longestStall,
+  median,
+  printTable,
+  runDatadiff,
+  settle,
+  sqliteJoinMs,
+  time,
+} from './table.js';
 import { mulberry32 } from '../scripts/tables.js';
 
 const rows: Array<[string, string]> = [];
-
-/** Collects garbage now, when the bench runs with --expose-gc (see before the data diff). */
-function collectGarbage(): void {
-  globalThis.gc?.();
-  globalThis.gc?.();
-}
-
-/**
- * collectGarbage, then a rest of 200 ms before anything is timed: V8 goes on with the collection's
- * sweeping, and with compiling the code that ran hot before, on its other threads after it returns,
- * and that work fell in the next request (the first list of all took 6.0-11.5 ms right after the
- * collection, and 5.5-5.8 ms after the rest, four runs of each, by hand). A server between two
- * requests has done it; one that seeded 100,000 records a moment before has not.
- */
-async function settle(): Promise<void> {
-  collectGarbage();
-  await new Promise((rest) => setTimeout(rest, 200));
-}
 
 async function main(): Promise<void> {
   const { app, db, inject: send } = await benchApp();
@@ -173,17 +166,13 @@ async function main(): Promise<void> {
   await settle();
   const [[done, diffMs], stall] = await longestStall(() =>
     time(async () => {
-      const created = await inject('POST', '/api/v1/datadiffs', {
+      return runDatadiff(inject, {
         data_source1_id: 1,
         data_source2_id: 2,
         table1: ['DB', 'S', 'BIG'],
         table2: ['DB', 'S', 'BIG'],
         pk_columns: ['id'],
       });
-      let record = created;
-      while (!['done', 'failed'].includes(record.status as string))
-        record = await inject('GET', `/api/v1/datadiffs/${created.id}?poll`);
-      return record;
     }),
   );
   const stats = done.diff_stats as { diff_rows_count: number } | null;

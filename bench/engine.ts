@@ -6,7 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyedTables, median, printTable, sqliteJoinMs, textCases, textPair, timed } from './table.js';
+import {
+  KEYED_COLUMNS,
+  keyedTables,
+  median,
+  quoteNames,
+  printTable,
+  sqliteJoinMs,
+  textCases,
+  textPair,
+  timed,
+} from './table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
 const rows: Array<[string, string]> = [];
@@ -26,14 +36,10 @@ function child(args: string[]): { ms: number; maxRssMb: number; [k: string]: unk
 
 // ---- Keyed CSV diff: N rows x 10 columns, 1% modified, 0.5% added, 0.5% removed. ----
 
-const KEYED_COLUMNS = ['name', 'category', 'value', 'score', 'flag', 'x1', 'x2', 'x3', 'x4'];
-
 for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').map(Number)) {
   for (const quoted of [false, true]) {
     let [base, head] = keyedTables(n);
-    // The quoted variant quotes every name, as many exports do.
-    if (quoted)
-      [base, head] = [base, head].map((t) => t.replace(/,(item-[0-9a-z]+),/g, ',"$1",')) as [string, string];
+    if (quoted) [base, head] = [quoteNames(base), quoteNames(head)];
     const a = join(dir, `a-${n}-${quoted}.csv`);
     const b = join(dir, `b-${n}-${quoted}.csv`);
     writeFileSync(a, base);

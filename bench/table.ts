@@ -71,6 +71,36 @@ export async function longestStall<T>(fn: () => Promise<T>): Promise<[T, number]
   return [out, Math.round(loop.max / 1e6)];
 }
 
+/** Collects garbage now, when the bench runs with --expose-gc (see before the data diff in datafold.ts). */
+export function collectGarbage(): void {
+  globalThis.gc?.();
+  globalThis.gc?.();
+}
+
+/**
+ * collectGarbage, then a rest of 200 ms before anything is timed: V8 goes on with the collection's
+ * sweeping, and with compiling the code that ran hot before, on its other threads after it returns,
+ * and that work fell in the next request (the first list of all took 6.0-11.5 ms right after the
+ * collection, and 5.5-5.8 ms after the rest, four runs of each, by hand). A server between two
+ * requests has done it; one that seeded 100,000 records a moment before has not.
+ */
+export async function settle(): Promise<void> {
+  collectGarbage();
+  await new Promise((rest) => setTimeout(rest, 200));
+}
+
+/** Creates a data diff through the API (`body`, as POST /api/v1/datadiffs takes it) and polls it to its end. */
+export async function runDatadiff(
+  inject: (method: 'GET' | 'POST', url: string, payload?: object) => Promise<Record<string, unknown>>,
+  body: object,
+): Promise<Record<string, unknown>> {
+  const created = await inject('POST', '/api/v1/datadiffs', body);
+  let record = created;
+  while (!['done', 'failed'].includes(record.status as string))
+    record = await inject('GET', `/api/v1/datadiffs/${created.id}?poll`);
+  return record;
+}
+
 /** Prints `rows` as a Markdown table, as the README shows them. */
 export function printTable(rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -111,8 +141,8 @@ export function startCli(
   });
 }
 
-/** Resident memory of a process and all its descendants, in MB, from /proc. */
-export function treeRssMb(pid: number): number {
+/** Each process's children, by parent pid, from /proc. */
+function processTree(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -124,18 +154,59 @@ export function treeRssMb(pid: number): number {
       // The process ended meanwhile.
     }
   }
+  return children;
+}
+
+/** A figure of `/proc/<pid>/status` in kB (VmRSS, VmHWM), or 0 once the process has ended. */
+function statusKb(pid: number, field: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process and all its descendants, in MB, from /proc. */
+export function treeRssMb(pid: number): number {
+  const children = processTree();
   let kb = 0;
   const visit = (id: number) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // Ended meanwhile.
-    }
+    kb += statusKb(id, 'VmRSS');
     for (const child of children.get(id) ?? []) visit(child);
   };
   visit(pid);
   return kb / 1024;
 }
+
+/**
+ * Runs `fn`, and tells the highest peak RSS (VmHWM, in MB) among the child processes this process
+ * starts meanwhile: /proc is searched for them every 10 ms until one is found, then their peaks are
+ * read every 10 ms until they end (a peak reached in a child's last 10 ms is missed).
+ */
+export async function childPeakRssMb<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const before = new Set(processTree().get(process.pid) ?? []);
+  const peaks = new Map<number, number>();
+  const watch = setInterval(() => {
+    const started =
+      peaks.size > 0 ? [] : (processTree().get(process.pid) ?? []).filter((pid) => !before.has(pid));
+    for (const pid of [...started, ...peaks.keys()]) {
+      const kb = statusKb(pid, 'VmHWM');
+      if (kb > (peaks.get(pid) ?? 0)) peaks.set(pid, kb);
+    }
+  }, 10);
+  try {
+    return [await fn(), Math.max(0, ...peaks.values()) / 1024];
+  } finally {
+    clearInterval(watch);
+  }
+}
+
+/** The keyed benchmarks' columns after `id`. */
+export const KEYED_COLUMNS = ['name', 'category', 'value', 'score', 'flag', 'x1', 'x2', 'x3', 'x4'];
+
+/** A keyed table with every name quoted, as many exports write them. */
+export const quoteNames = (table: string) => table.replace(/,(item-[0-9a-z]+),/g, ',"$1",');
 
 /**
  * The keyed benchmarks' tables, [base, head]: `rows` x 10 columns, seeded, with 1% of rows modified,
