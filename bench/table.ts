@@ -180,25 +180,28 @@ export function treeRssMb(pid: number): number {
 }
 
 /**
- * Runs `fn`, and tells the highest peak RSS (VmHWM, in MB) among the child processes this process
- * starts meanwhile: /proc is searched for them every 10 ms until one is found, then their peaks are
- * read every 10 ms until they end (a peak reached in a child's last 10 ms is missed).
+ * Runs `fn`, and tells the peak RSS (VmHWM, in MB) of the child process that did its work: the one of
+ * this process's children that ends meanwhile or just after (a data diff's process exits once it has
+ * answered; the spare started for the next one does not). Each child's peak is read every 10 ms, so
+ * a peak reached in a child's last 10 ms is missed.
  */
 export async function childPeakRssMb<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const before = new Set(processTree().get(process.pid) ?? []);
   const peaks = new Map<number, number>();
-  const watch = setInterval(() => {
-    const started =
-      peaks.size > 0 ? [] : (processTree().get(process.pid) ?? []).filter((pid) => !before.has(pid));
-    for (const pid of [...started, ...peaks.keys()]) {
+  const watch = () => {
+    for (const pid of processTree().get(process.pid) ?? []) {
       const kb = statusKb(pid, 'VmHWM');
       if (kb > (peaks.get(pid) ?? 0)) peaks.set(pid, kb);
     }
-  }, 10);
+  };
+  watch();
+  const timer = setInterval(watch, 10);
   try {
-    return [await fn(), Math.max(0, ...peaks.values()) / 1024];
+    const out = await fn();
+    const ended = () => [...peaks.keys()].filter((pid) => statusKb(pid, 'VmHWM') === 0);
+    for (let i = 0; i < 100 && ended().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    return [out, Math.max(0, ...ended().map((pid) => peaks.get(pid)!)) / 1024];
   } finally {
-    clearInterval(watch);
+    clearInterval(timer);
   }
 }
 

@@ -17,8 +17,9 @@ export interface SourceRow {
 export interface StoredTable {
   name: string;
   /**
-   * JSON of `{columns: [{name, dtype}], values: Cell[][]}`, a column's values to an array; tables
-   * stored before were `{columns, rows}`, a row to an array, which reads alike (parseTable).
+   * JSON of `{columns: [{name, dtype}], values}`, a column's values to an array (or, for a text
+   * column of mostly distinct values, joined: see table-json.ts in services/compute); tables stored
+   * before were `{columns, rows}`, a row to an array, which reads alike (parseTable).
    */
   data: string;
 }

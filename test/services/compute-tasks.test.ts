@@ -4,8 +4,14 @@ import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { MessageChannel } from 'node:worker_threads';
 import { createComputePool, keyedRows } from '../../src/services/compute/pool.js';
-import { datadiffTask, parseTable, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
-import { runDatadiffProcess } from '../../src/services/compute/job-process.js';
+import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
+import { parseTable } from '../../src/services/compute/table-json.js';
+import {
+  datadiffProcessCount,
+  killDatadiffProcesses,
+  runDatadiffProcess,
+  spareDatadiffPid,
+} from '../../src/services/compute/job-process.js';
 import {
   jsonLineBatches,
   keyedDiffTask,
@@ -282,5 +288,46 @@ describe('the data diff child process', () => {
     // Two different tables of the one source: B's rows past A's are exclusive to a.
     expect(inline.ok && inline.pks?.exclusives[0]).toBeGreaterThan(0);
     expect(await runDatadiffProcess(task, new AbortController().signal)).toEqual(inline);
+  }, 30_000);
+  it('runs a data diff in a process started before it was asked for, once one has run', async () => {
+    const tables = [table('DB.S.A', 500, 3), table('DB.S.B', 600, 4)];
+    const task: DatadiffTask = {
+      a: { tables, read: { kind: 'table', path: ['DB', 'S', 'A'] }, filter: null },
+      b: { tables, read: { kind: 'table', path: ['DB', 'S', 'B'] }, filter: null },
+      options: { pkColumns: ['id'] },
+    };
+    const inline = datadiffTask(task);
+    const run = () => runDatadiffProcess(task, new AbortController().signal);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const ended = async (pid: number) => {
+      for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+      return !alive(pid);
+    };
+    expect(await run()).toEqual(inline);
+    const spare = spareDatadiffPid()!;
+    expect(alive(spare)).toBe(true);
+    // The next diff runs in it (a process exits once it has answered), and another waits.
+    expect(await run()).toEqual(inline);
+    expect(await ended(spare)).toBe(true);
+    const next = spareDatadiffPid()!;
+    expect(next).not.toBe(spare);
+    expect(alive(next)).toBe(true);
+    // A spare that went away is replaced by a new process.
+    process.kill(next, 'SIGKILL');
+    expect(await ended(next)).toBe(true);
+    expect(await run()).toEqual(inline);
+    // The process that answered exits; the spare is not counted among those running.
+    for (let i = 0; i < 100 && datadiffProcessCount() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(datadiffProcessCount()).toBe(0);
+    expect(alive(spareDatadiffPid()!)).toBe(true);
+    killDatadiffProcesses();
+    expect(await ended(spareDatadiffPid() ?? next)).toBe(true);
   }, 30_000);
 });

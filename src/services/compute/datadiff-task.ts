@@ -9,8 +9,8 @@ import {
   type Dataset,
 } from '../../engine/datadiff.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
-import type { Cell } from '../../engine/frame.js';
 import { readScratch, type ScratchTable } from '../../storage/scratch-db.js';
+import { parseTable } from './table-json.js';
 
 export interface CsvFileRead {
   kind: 'file';
@@ -80,19 +80,6 @@ function readFile(
 }
 
 const utf8 = new TextDecoder();
-
-/**
- * A stored table's JSON text, parsed: `{columns, values}`, a column's values to an array (its
- * numbers are then held in the array itself, and V8 parses a repeated short string once), or, as
- * stored before, `{columns, rows}`, a row to an array.
- */
-export function parseTable(text: string): Dataset {
-  const json = JSON.parse(text) as { columns: Dataset['columns']; values?: Cell[][]; rows?: Cell[][] };
-  const { columns } = json;
-  if (json.values) return { columns, values: json.values, height: json.values[0]?.length ?? 0 };
-  const rows = json.rows ?? [];
-  return { columns, values: columns.map((_, c) => rows.map((row) => row[c] ?? null)), height: rows.length };
-}
 
 /**
  * A stored table, parsed when it is first read (a side reads one table of its data source, unless

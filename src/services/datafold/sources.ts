@@ -9,6 +9,7 @@ import { readCsv } from '../../engine/csv.js';
 import type { Cell, Dtype } from '../../engine/frame.js';
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
+import { tableJson } from '../compute/table-json.js';
 import { DocumentError, inFixture } from '../document-error.js';
 import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
 
@@ -48,8 +49,7 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
     columns = parsed.frame.columns.map(({ name, dtype }) => ({ name, dtype }));
     values = parsed.frame.columns.map((c) => c.values);
   }
-  // A column's values to an array: what a data diff's process parses (parseTable in datadiff-task.ts).
-  return { name, data: JSON.stringify({ columns, values }) };
+  return { name, data: tableJson(columns, values) };
 }
 
 export class DataSourceService {
