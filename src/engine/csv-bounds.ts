@@ -13,6 +13,10 @@ export interface BytesLayout extends CsvLayout {
   body: Buffer;
   /** About how many rows the file has (the header included), from the head's mean row length. */
   rowsGuess: number;
+  /** The header's names as written (`columns` has them made unique). */
+  header: string[];
+  /** Where the row after the header starts in `body`. */
+  rowsStart: number;
 }
 
 /**
@@ -35,7 +39,10 @@ export function readLayout(
   const headEnd = scanBounds(body, dialect, head, INFER_ROWS, afterHeader);
   const columns = uniqueNames(header.names).map((name, c) => ({ name, dtype: head.guesses[c]!.dtype }));
   const rowsGuess = Math.ceil(((head.rows + 1) * body.length) / Math.max(headEnd, 1));
-  return { ok: true, layout: { dialect, columns, body, rowsGuess } };
+  return {
+    ok: true,
+    layout: { dialect, columns, body, rowsGuess, header: header.names, rowsStart: afterHeader },
+  };
 }
 
 /**

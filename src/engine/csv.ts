@@ -123,6 +123,15 @@ function shortInteger(text: string): number | undefined {
   return negative ? -value : value;
 }
 
+/** The first header name that an earlier one repeats, if any. */
+export function repeatedName(header: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  return header.find((name) => seen.has(name) || !seen.add(name));
+}
+
+/** What polars says of a repeated name, where a repeated name is refused (CsvOptions). */
+export const repeatedNameError = (name: string) => `column with name '${name}' has more than one occurrence`;
+
 /** Header names as polars' CSV reader makes them unique: the second `a` is `a_duplicated_0`, and so on. */
 export function uniqueNames(header: string[]): string[] {
   const seen = new Map<string, number>();
@@ -211,14 +220,8 @@ export function readCsv(text: string, options: CsvOptions = {}): CsvResult {
   if (!read.ok) return read;
   const { header, height } = read;
   const { dtypes, values } = cells.finish(header.length, height);
-  if (options.refuseDuplicateNames) {
-    const seen = new Set<string>();
-    for (const name of header) {
-      if (seen.has(name))
-        return { ok: false, error: `column with name '${name}' has more than one occurrence` };
-      seen.add(name);
-    }
-  }
+  const duplicate = options.refuseDuplicateNames ? repeatedName(header) : undefined;
+  if (duplicate !== undefined) return { ok: false, error: repeatedNameError(duplicate) };
   const columns: Column[] = uniqueNames(header).map((name, c) => ({
     name,
     dtype: dtypes[c]!,

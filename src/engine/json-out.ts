@@ -51,6 +51,20 @@ export class JsonOut {
     this.length = at;
   }
 
+  /** Appends a non-negative integer below 2^53, without making its text. */
+  integer(value: number): void {
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    this.room(digits);
+    const { bytes } = this;
+    let rest = value;
+    for (let at = this.length + digits - 1; at >= this.length; at--) {
+      bytes[at] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.length += digits;
+  }
+
   /** Appends one byte. */
   byte(byte: number): void {
     this.room(1);
@@ -64,6 +78,11 @@ export class JsonOut {
     else if (typeof cell === 'boolean') this.ascii(cell ? 'true' : 'false');
     else this.text(JSON.stringify(cell));
     return true;
+  }
+
+  /** The bytes written, as a view of this buffer: valid until the next write. */
+  written(): Buffer {
+    return this.bytes.subarray(0, this.length);
   }
 
   /** The bytes written, in memory of their own (so that they can move to another thread); empties this. */
@@ -84,11 +103,17 @@ export function writeField(out: JsonOut, bytes: Buffer, start: number, end: numb
   if (
     dtype === 'str'
       ? plainAscii(bytes, start, end)
-      : (dtype === 'i64' || dtype === 'f64') && numberAsWritten(bytes, start, end, dtype)
+      : dtype === 'bool'
+        ? booleanAsWritten(bytes, start, end)
+        : (dtype === 'i64' || dtype === 'f64') && numberAsWritten(bytes, start, end, dtype)
   ) {
     if (dtype === 'str') out.byte(QUOTE);
     out.copy(bytes, start, end);
     if (dtype === 'str') out.byte(QUOTE);
+    return true;
+  }
+  if (dtype === 'str' && quotedPlainAscii(bytes, start, end)) {
+    out.copy(bytes, start, end);
     return true;
   }
   if (dtype === 'str') {
@@ -99,13 +124,37 @@ export function writeField(out: JsonOut, bytes: Buffer, start: number, end: numb
 }
 
 /** Whether the field is unquoted ASCII that JSON writes as it is: no quote, backslash or control character. */
-function plainAscii(bytes: Buffer, start: number, end: number): boolean {
+export function plainAscii(bytes: Buffer, start: number, end: number): boolean {
   if (bytes[start] === QUOTE) return false;
+  return plainBytes(bytes, start, end);
+}
+
+/**
+ * Whether the field is quoted, and its value (between its quotes) non-empty plain ASCII as
+ * plainAscii tells: then the field as written, quotes and all, is its value's JSON.
+ */
+export function quotedPlainAscii(bytes: Buffer, start: number, end: number): boolean {
+  return (
+    end - start > 2 &&
+    bytes[start] === QUOTE &&
+    bytes[end - 1] === QUOTE &&
+    plainBytes(bytes, start + 1, end - 1)
+  );
+}
+
+function plainBytes(bytes: Buffer, start: number, end: number): boolean {
   for (let at = start; at < end; at++) {
     const byte = bytes[at]!;
     if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return false;
   }
   return true;
+}
+
+/** Whether the field is "true" or "false" as written, in lower case: a boolean's JSON. */
+function booleanAsWritten(bytes: Buffer, start: number, end: number): boolean {
+  const word = end - start === 4 ? 'true' : end - start === 5 ? 'false' : '';
+  for (let k = 0; k < word.length; k++) if (bytes[start + k] !== word.charCodeAt(k)) return false;
+  return word !== '';
 }
 
 /**

@@ -19,9 +19,10 @@ export interface StoredTable {
   /**
    * JSON of `{columns: [{name, dtype}], values}`, a column's values to an array (or, for a text
    * column of mostly distinct values, joined: see table-json.ts in services/compute); tables stored
-   * before were `{columns, rows}`, a row to an array, which reads alike (parseTable).
+   * before were `{columns, rows}`, a row to an array, which reads alike (parseTable). Text, or its
+   * UTF-8 bytes.
    */
-  data: string;
+  data: string | Buffer;
 }
 export type Json = Record<string, unknown>;
 export interface StoredDatadiff {
@@ -81,7 +82,9 @@ export class DatafoldStore {
       this.s.deleteSource.run(source.id);
       this.s.insertSource.run(source.id, source.name);
       for (const t of tables)
-        for (const [part, bytes] of partsOf(Buffer.from(t.data)).entries())
+        for (const [part, bytes] of partsOf(
+          typeof t.data === 'string' ? Buffer.from(t.data) : t.data,
+        ).entries())
           this.s.insertTablePart.run(source.id, t.name, part, bytes);
     })();
   }

@@ -5,11 +5,9 @@
 //   record: any fields of a data diff record (missing ones get the defaults of a finished diff),
 //           plus optional hidden list fields (user_name, ci_type, user_ref, data_app_data_source_id)
 //           and an optional "summary_results" object.
-import { readCsv } from '../../engine/csv.js';
-import type { Cell, Dtype } from '../../engine/frame.js';
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
-import { tableJson } from '../compute/table-json.js';
+import { csvTableData, tableJson } from '../compute/table-json.js';
 import { DocumentError, inFixture } from '../document-error.js';
 import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
 
@@ -26,8 +24,6 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
 function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined): StoredTable {
   const where = `tables["${name}"]`;
   if (!isObject(spec)) throw new DocumentError(`${where} must be an object with "csv", "path" or "sqlite"`);
-  let columns: Array<{ name: string; dtype: Dtype }>;
-  let values: Cell[][];
   if (typeof spec.sqlite === 'string') {
     if (typeof spec.table !== 'string')
       throw new DocumentError(`${where}.table must name a table of ${spec.sqlite}`);
@@ -35,21 +31,18 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
     if (!bytes) throw new DocumentError(`${where}.sqlite: no file ${spec.sqlite}`);
     const read = readSqliteTable(Buffer.from(bytes), spec.table);
     if (!read.ok) throw new DocumentError(`${where}: ${read.error.error_value}`);
-    ({ columns, values } = read);
-  } else {
-    let text: string;
-    if (typeof spec.csv === 'string') text = spec.csv;
-    else if (typeof spec.path === 'string') {
-      const bytes = readBeside?.(spec.path);
-      if (!bytes) throw new DocumentError(`${where}.path: no file ${spec.path}`);
-      text = Buffer.from(bytes).toString('utf8');
-    } else throw new DocumentError(`${where} must have "csv", "path" or "sqlite"`);
-    const parsed = readCsv(text, { refuseDuplicateNames: true });
-    if (!parsed.ok) throw new DocumentError(`${where}: ${parsed.error}`);
-    columns = parsed.frame.columns.map(({ name, dtype }) => ({ name, dtype }));
-    values = parsed.frame.columns.map((c) => c.values);
+    return { name, data: tableJson(read.columns, read.values) };
   }
-  return { name, data: tableJson(columns, values) };
+  let csv: string | Uint8Array;
+  if (typeof spec.csv === 'string') csv = spec.csv;
+  else if (typeof spec.path === 'string') {
+    const bytes = readBeside?.(spec.path);
+    if (!bytes) throw new DocumentError(`${where}.path: no file ${spec.path}`);
+    csv = bytes;
+  } else throw new DocumentError(`${where} must have "csv", "path" or "sqlite"`);
+  const stored = csvTableData(csv, { refuseDuplicateNames: true });
+  if (!stored.ok) throw new DocumentError(`${where}: ${stored.error}`);
+  return { name, data: stored.data };
 }
 
 export class DataSourceService {
