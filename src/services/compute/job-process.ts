@@ -25,9 +25,10 @@ const children = new Set<ChildProcess>();
 /**
  * A process started before a data diff needs it: starting Node and loading the child's code took
  * about 100 ms of a data diff's time (two 100k-row tables: 287 ms from create to done in a new
- * process, 208-223 ms in one started before, by hand). Once a data diff has run, the process for
- * the next is started at once and waits (about 40 MB), without holding the server open; it exits
- * when the server does.
+ * process, 208-223 ms in one started before, by hand). Once a data diff has answered, the process
+ * for the next is started and waits (about 40 MB), without holding the server open; it exits when
+ * the server does. It is started then, not with the diff, so that the first data diff forks the
+ * server once, and no start competes with a running diff for the machine.
  */
 let spare: ChildProcess | undefined;
 
@@ -47,15 +48,20 @@ function startChild(): ChildProcess {
   return child;
 }
 
-/** The spare process, if it is still there, else a new one; and a new spare for the next. */
+/** The spare process if it is still there, else a new one. */
 function takeChild(): ChildProcess {
   const ready = spare?.connected ? spare : startChild();
+  if (ready === spare) spare = undefined;
   ready.ref();
   ready.channel?.ref();
+  return ready;
+}
+
+function startSpare(): void {
+  if (spare) return;
   spare = startChild();
   spare.unref();
   spare.channel?.unref();
-  return ready;
 }
 
 /** The task's outcome; rejects with the signal's reason when aborted (the process is killed). */
@@ -73,9 +79,10 @@ export function runDatadiffProcess(task: DatadiffTask, signal: AbortSignal): Pro
     const onAbort = () => settle(() => reject(signal.reason ?? new Error('aborted')));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    child.once('message', (reply: ChildReply) =>
-      settle(() => (reply.ok ? resolve(reply.outcome) : reject(new Error(reply.message)))),
-    );
+    child.once('message', (reply: ChildReply) => {
+      settle(() => (reply.ok ? resolve(reply.outcome) : reject(new Error(reply.message))));
+      startSpare();
+    });
     child.once('exit', (code, sig) =>
       settle(() => reject(new Error(`the data diff process ended early (${sig ?? code})`))),
     );
