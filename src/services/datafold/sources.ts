@@ -7,7 +7,8 @@
 //           and an optional "summary_results" object.
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
-import { csvTableData, tableJson } from '../compute/table-json.js';
+import { csvTableData } from '../compute/csv-table.js';
+import { tableJson } from '../compute/table-json.js';
 import { DocumentError, inFixture } from '../document-error.js';
 import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
 
