@@ -24,9 +24,7 @@ const rows: Array<[string, string]> = [];
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 async function main(): Promise<void> {
-  const { app, inject: send } = await benchApp();
-  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
-    JSON.parse((await send(method, url, payload)).body) as Record<string, unknown>;
+  const { app, injectJson: inject } = await benchApp();
   const dir = mkdtempSync(join(tmpdir(), 'diffmock-bench-'));
   const diff = () =>
     runDatadiff(inject, {

@@ -24,9 +24,7 @@ import { mulberry32 } from '../scripts/tables.js';
 const rows: Array<[string, string]> = [];
 
 async function main(): Promise<void> {
-  const { app, db, inject: send } = await benchApp();
-  const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
-    JSON.parse((await send(method, url, payload)).body) as Record<string, unknown>;
+  const { app, db, injectJson: inject } = await benchApp();
 
   // A list over N seeded records.
   const n = Number(process.env.BENCH_RECORDS ?? 100_000);

@@ -29,6 +29,8 @@ export interface BenchApp {
     url: string,
     payload?: object,
   ) => Promise<{ statusCode: number; body: string }>;
+  /** `inject`, its body parsed as JSON. */
+  injectJson: (method: 'GET' | 'POST', url: string, payload?: object) => Promise<Record<string, unknown>>;
 }
 
 export async function benchApp(): Promise<BenchApp> {
@@ -46,7 +48,9 @@ export async function benchApp(): Promise<BenchApp> {
       throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
     return res;
   };
-  return { app, db, inject };
+  const injectJson = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+    JSON.parse((await inject(method, url, payload)).body) as Record<string, unknown>;
+  return { app, db, inject, injectJson };
 }
 
 export async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
@@ -91,7 +95,7 @@ export async function settle(): Promise<void> {
 
 /** Creates a data diff through the API (`body`, as POST /api/v1/datadiffs takes it) and polls it to its end. */
 export async function runDatadiff(
-  inject: (method: 'GET' | 'POST', url: string, payload?: object) => Promise<Record<string, unknown>>,
+  inject: BenchApp['injectJson'],
   body: object,
 ): Promise<Record<string, unknown>> {
   const created = await inject('POST', '/api/v1/datadiffs', body);
