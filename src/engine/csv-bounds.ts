@@ -5,7 +5,7 @@
 // once and use scanRows instead. Both scanners split alike; a property test holds them to it.
 import { QUOTE, quoted, SNIFF_CHARS, UNLIMITED, type Dialect } from './csv-scan.js';
 import { DtypeGuess, INFER_ROWS, sniffCsv, uniqueNames, type CsvLayout, type CsvOptions } from './csv.js';
-import { decimalAt, integerAt } from './field-numbers.js';
+import { booleanAt, decimalAt, integerAt } from './field-numbers.js';
 import { utf8Body } from './utf8.js';
 
 /** A CSV's layout and its bytes without a byte-order mark. */
@@ -142,13 +142,6 @@ function kindAt(bytes: Buffer, start: number, end: number): number {
   if (integerAt(bytes, start, end) !== undefined) return SHORT_INTEGER;
   if (decimalAt(bytes, start, end) !== undefined) return DECIMAL;
   return booleanAt(bytes, start, end) ? BOOLEAN : OTHER;
-}
-
-/** Whether the field is "true" or "false", in any case. */
-function booleanAt(bytes: Buffer, start: number, end: number): boolean {
-  const word = end - start === 4 ? 'true' : end - start === 5 ? 'false' : '';
-  for (let k = 0; k < word.length; k++) if ((bytes[start + k]! | 0x20) !== word.charCodeAt(k)) return false;
-  return word !== '';
 }
 
 /** What the bounds scanner reports: each field's bytes with its column index, then its row's. */

@@ -1,5 +1,6 @@
-// Numbers read straight from a CSV field's bytes, without making its text: short integers and
-// decimals, as Number() reads them. Anything else is left to the caller, which converts the text.
+// Numbers and booleans read straight from a CSV field's bytes, without making its text: short
+// integers and decimals, as Number() reads them, and "true" or "false". Anything else is left to the
+// caller, which converts the text.
 
 /** 10 to the powers 0 to 15, each exact as a double. */
 const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
@@ -46,4 +47,15 @@ export function integerAt(bytes: Buffer, start: number, end: number): number | n
     value = value * 10 + digit;
   }
   return negative ? -value : value;
+}
+
+/**
+ * Whether the field is "true" or "false": in any case (as readCsv types a boolean), or, with
+ * `lowerCase`, only as written in lower case (a boolean's JSON).
+ */
+export function booleanAt(bytes: Buffer, start: number, end: number, lowerCase = false): boolean {
+  const word = end - start === 4 ? 'true' : end - start === 5 ? 'false' : '';
+  const fold = lowerCase ? 0 : 0x20;
+  for (let k = 0; k < word.length; k++) if ((bytes[start + k]! | fold) !== word.charCodeAt(k)) return false;
+  return word !== '';
 }

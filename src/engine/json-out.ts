@@ -5,6 +5,7 @@
 import { fieldText } from './csv-bounds.js';
 import { QUOTE } from './csv-scan.js';
 import { cellAt } from './csv-keys.js';
+import { booleanAt } from './field-numbers.js';
 import type { Cell, Dtype } from './frame.js';
 
 /** A growing buffer of JSON text. */
@@ -104,7 +105,7 @@ export function writeField(out: JsonOut, bytes: Buffer, start: number, end: numb
     dtype === 'str'
       ? plainAscii(bytes, start, end)
       : dtype === 'bool'
-        ? booleanAsWritten(bytes, start, end)
+        ? booleanAt(bytes, start, end, true)
         : (dtype === 'i64' || dtype === 'f64') && numberAsWritten(bytes, start, end, dtype)
   ) {
     if (dtype === 'str') out.byte(QUOTE);
@@ -148,13 +149,6 @@ function plainBytes(bytes: Buffer, start: number, end: number): boolean {
     if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return false;
   }
   return true;
-}
-
-/** Whether the field is "true" or "false" as written, in lower case: a boolean's JSON. */
-function booleanAsWritten(bytes: Buffer, start: number, end: number): boolean {
-  const word = end - start === 4 ? 'true' : end - start === 5 ? 'false' : '';
-  for (let k = 0; k < word.length; k++) if (bytes[start + k] !== word.charCodeAt(k)) return false;
-  return word !== '';
 }
 
 /**

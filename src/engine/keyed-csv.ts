@@ -155,7 +155,6 @@ export class CsvSide implements KeyedSide {
     if (other !== this.matchedSide) {
       this.matchedSide = other;
       this.run.end = 0; // a run found with another side says nothing of this one
-
       this.matched =
         this.dialect.delimiter === other.dialect.delimiter &&
         this.columns.length === other.columns.length &&

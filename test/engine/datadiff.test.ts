@@ -196,6 +196,7 @@ describe('diffDatasets', () => {
         return { rows, nulls, dupes };
       };
       const [ia, ib] = [index(a), index(b)];
+      const [rowsA, rowsB] = [rowsOf(a), rowsOf(b)];
       const only = (x: typeof ia, y: typeof ia) => [...x.rows.keys()].filter((k) => !y.rows.has(k)).length;
       let compared = 0;
       let differing = 0;
@@ -203,7 +204,7 @@ describe('diffDatasets', () => {
         const lb = ib.rows.get(key);
         if (la.length !== 1 || lb?.length !== 1) continue;
         compared++;
-        const [rowA, rowB] = [rowsOf(a)[la[0]!]!, rowsOf(b)[lb[0]!]!];
+        const [rowA, rowB] = [rowsA[la[0]!]!, rowsB[lb[0]!]!];
         if ([1, 2].some((c) => !pk.includes(c) && rowA[c] !== rowB[c])) differing++;
       }
       return {

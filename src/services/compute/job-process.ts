@@ -26,7 +26,7 @@ const children = new Set<ChildProcess>();
  * A process started before a data diff needs it: starting Node and loading the child's code took
  * about 100 ms of a data diff's time (two 100k-row tables: 287 ms from create to done in a new
  * process, 208-223 ms in one started before, by hand). Once a data diff has answered, the process
- * for the next is started and waits (about 40 MB), without holding the server open; it exits when
+ * for the next is started and waits (about 55 MB), without holding the server open; it exits when
  * the server does. It is started then, not with the diff, so that the first data diff forks the
  * server once, and no start competes with a running diff for the machine.
  */
