@@ -1,16 +1,17 @@
 // The Datafold data diff of two keyed datasets (reference §5 and §6): primary-key statistics, value
 // differences per column with tolerances, schema differences, the `result` verdict and `diff_stats`.
 // The formulas are the reference's, with the choices it leaves open written down in the README.
+import { sameValues, type DataColumn } from './data-column.js';
 import type { Cell, Dtype } from './frame.js';
 import { indexKeys, type KeyIndex } from './key-index.js';
 
 /**
- * A dataset's cells a column at a time (`values[c][r]`), `height` rows: a million rows so are a few
- * arrays, not a million of them.
+ * A dataset's cells a column at a time (`values[c]`, see data-column.ts), `height` rows: a million
+ * rows so are a few arrays, not a million of them.
  */
 export interface Dataset {
   columns: Array<{ name: string; dtype: Dtype }>;
-  values: Cell[][];
+  values: DataColumn[];
   height: number;
 }
 
@@ -220,12 +221,20 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
   // Values: keys present once on each side; null, duplicated and exclusive keys are not compared.
   // A's keys are gone through once, for its exclusive keys and for the values compared.
   const compared = common.filter((n) => !pk.includes(n) && !typeDiffers.includes(n));
-  // Each compared column's values on both sides.
-  const at = compared.map((n) => [a.values[namesA.indexOf(n)]!, b.values[namesB.indexOf(n)]!] as const);
   const tolerances = compared.map((n) => {
     const own = options.perColumnTolerance?.[n];
     if (own) return isNumeric(typeA.get(n)!) ? own : undefined;
     return options.tolerance && isNumeric(typeA.get(n)!) ? options.tolerance : undefined;
+  });
+  // Per compared column, whether row i of A and row j of B hold the same value.
+  const same = compared.map((n, c) => {
+    const tolerance = tolerances[c];
+    return sameValues(
+      a.values[namesA.indexOf(n)]!,
+      b.values[namesB.indexOf(n)]!,
+      (x, y) => cellsEqual(x, y, tolerance, options),
+      { tolerant: tolerance !== undefined, ignoreCase: options.caseInsensitiveStrings === true },
+    );
   });
   const differing = new Array<number>(compared.length).fill(0);
   const onlyA = { keys: 0, rows: 0 };
@@ -241,8 +250,7 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     comparedRows++;
     let rowDiffers = false;
     for (let c = 0; c < compared.length; c++) {
-      const [valuesA, valuesB] = at[c]!;
-      if (!cellsEqual(valuesA[inA] ?? null, valuesB[inB] ?? null, tolerances[c], options)) {
+      if (!same[c]!(inA, inB)) {
         differing[c]!++;
         rowDiffers = true;
       }

@@ -3,8 +3,8 @@
 // table of typed arrays; other keys in a Map, one column's values as themselves (a Map keeps 1
 // apart from "1", as JSON does), several columns' joined as JSON, which never joins parts
 // ambiguously (data-diff #807).
+import { valueAt, type DataColumn, type NumberColumn } from './data-column.js';
 import type { Dataset } from './datadiff.js';
-import type { Cell } from './frame.js';
 import { numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
 
 export interface KeyIndex {
@@ -35,11 +35,15 @@ export function indexKeys({ values, height }: Dataset, pk: number[]): KeyIndex {
 }
 
 /** A column of `height` values as doubles (NaN for null), or null when a value is not an integer. */
-export function integerKeys(column: Cell[], height: number): { keys: Float64Array; nulls: number } | null {
+export function integerKeys(
+  column: DataColumn,
+  height: number,
+): { keys: Float64Array; nulls: number } | null {
+  if (!Array.isArray(column)) return column.kind === 'number' ? numberKeys(column, height) : null;
   const keys = new Float64Array(height);
   let nulls = 0;
   for (let i = 0; i < height; i++) {
-    const value = column[i] ?? null;
+    const value = valueAt(column, i);
     if (value === null) {
       keys[i] = NaN;
       nulls++;
@@ -48,6 +52,22 @@ export function integerKeys(column: Cell[], height: number): { keys: Float64Arra
     else return null;
   }
   return { keys, nulls };
+}
+
+function numberKeys(
+  { values, nulls }: NumberColumn,
+  height: number,
+): { keys: Float64Array; nulls: number } | null {
+  const keys = Float64Array.from(values.subarray(0, height));
+  let nullCount = 0;
+  for (let i = 0; i < height; i++) {
+    if (nulls?.[i]) {
+      keys[i] = NaN;
+      nullCount++;
+    } else if (!Number.isInteger(keys[i])) return null;
+    else keys[i] = keys[i]! + 0; // -0 is the key 0, as in a Map
+  }
+  return { keys, nulls: nullCount };
 }
 
 /**
@@ -126,13 +146,13 @@ export class MapIndex implements KeyIndex {
   readonly dupes: number;
 
   /** `keys`: the key columns' values, `height` of each. */
-  constructor(keys: Cell[][], height: number) {
+  constructor(keys: DataColumn[], height: number) {
     let nulls = 0;
     for (let i = 0; i < height; i++) {
       let key: unknown;
-      if (keys.length === 1) key = keys[0]![i] ?? null;
+      if (keys.length === 1) key = valueAt(keys[0]!, i);
       else {
-        const parts = keys.map((column) => column[i] ?? null);
+        const parts = keys.map((column) => valueAt(column, i));
         key = parts.includes(null) ? null : JSON.stringify(parts);
       }
       if (key === null) nulls++;

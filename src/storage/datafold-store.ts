@@ -17,10 +17,9 @@ export interface SourceRow {
 export interface StoredTable {
   name: string;
   /**
-   * JSON of `{columns: [{name, dtype}], values}`, a column's values to an array (or, for a text
-   * column of mostly distinct values, joined: see table-json.ts in services/compute); tables stored
-   * before were `{columns, rows}`, a row to an array, which reads alike (parseTable). Text, or its
-   * UTF-8 bytes.
+   * The table's bytes (table-bytes.ts in services/compute: typed columns laid out for a data diff's
+   * process to read where they lie). Tables stored before are JSON text of `{columns, values}` or
+   * `{columns, rows}` (table-json.ts), which still read.
    */
   data: string | Buffer;
 }

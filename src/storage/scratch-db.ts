@@ -3,6 +3,7 @@
 // clause). It runs inside a data diff's own child process, so a query that runs away is stopped by
 // killing that process, and nothing it does can touch the server's own database.
 import Database from 'better-sqlite3';
+import { valueAt } from '../engine/data-column.js';
 import type { Dataset } from '../engine/datadiff.js';
 import type { Cell, Dtype } from '../engine/frame.js';
 
@@ -45,7 +46,7 @@ function load(db: Database.Database, tables: ScratchTable[], sql: string): void 
       const row = t.columns.map((): Cell => null);
       for (let r = 0; r < height; r++) {
         for (let c = 0; c < row.length; c++) {
-          const v = values[c]![r] ?? null;
+          const v = valueAt(values[c]!, r);
           row[c] = typeof v === 'boolean' ? Number(v) : v;
         }
         insert.run(row);

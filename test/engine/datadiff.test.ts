@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { valueAt } from '../../src/engine/data-column.js';
 import { diffDatasets, type Dataset } from '../../src/engine/datadiff.js';
 
 const ds = (
@@ -17,7 +18,7 @@ const ds = (
 
 /** A dataset's rows, each as an array. */
 const rowsOf = (d: Dataset) =>
-  Array.from({ length: d.height }, (_, r) => d.values.map((column) => column[r] ?? null));
+  Array.from({ length: d.height }, (_, r) => d.values.map((column) => valueAt(column, r)));
 
 describe('diffDatasets', () => {
   it("reproduces the reference's worked example (§5.1)", () => {

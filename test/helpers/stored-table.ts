@@ -1,3 +1,5 @@
-/** Each stored column of a stored table's JSON: 'joined' for `{text, ends}`, 'array' for an array. */
-export const storedAs = (json: string) =>
-  (JSON.parse(json) as { values: unknown[] }).values.map((c) => (Array.isArray(c) ? 'array' : 'joined'));
+import { readTableBytes } from '../../src/services/compute/table-bytes.js';
+
+/** How each column of a stored table is kept: 'number', 'bool', 'text', 'words', or 'cells' (an array). */
+export const storedAs = (data: Uint8Array) =>
+  readTableBytes(data).values.map((c) => (Array.isArray(c) ? 'cells' : c.kind));

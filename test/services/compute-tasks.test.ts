@@ -5,6 +5,7 @@ import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { MessageChannel } from 'node:worker_threads';
 import { createComputePool, keyedRows } from '../../src/services/compute/pool.js';
 import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
+import { tableBytes } from '../../src/services/compute/table-bytes.js';
 import { parseTable } from '../../src/services/compute/table-json.js';
 import {
   datadiffProcessCount,
@@ -180,18 +181,20 @@ describe('the text diff task', () => {
 });
 
 describe('the data diff child process', () => {
-  // A table as storage keeps it: JSON text of its columns and rows, in UTF-8.
+  // A table as storage keeps it (table-bytes.ts).
   const table = (name: string, rows: number, changed: number) => ({
     name,
-    data: Buffer.from(
-      JSON.stringify({
-        columns: [
-          { name: 'id', dtype: 'i64' },
-          { name: 'note', dtype: 'str' },
-        ],
-        rows: Array.from({ length: rows }, (_, i) => [i, `row ${i} é ${i % changed === 0 ? 'x' : ''}`]),
-      }),
-    ),
+    data: tableBytes({
+      columns: [
+        { name: 'id', dtype: 'i64' },
+        { name: 'note', dtype: 'str' },
+      ],
+      values: [
+        Array.from({ length: rows }, (_, i) => i),
+        Array.from({ length: rows }, (_, i) => `row ${i} é ${i % changed === 0 ? 'x' : ''}`),
+      ],
+      height: rows,
+    }),
   });
 
   it('gets tables of several pieces each, and answers what the task gives inline', async () => {
@@ -258,8 +261,8 @@ describe('the data diff child process', () => {
   });
 
   it('parses only the tables a side reads', () => {
-    // A table that is not JSON at all would fail the diff if it were parsed.
-    const unread = { name: 'DB.S.UNREAD', data: Buffer.from('not JSON') };
+    // A table that is neither format would fail the diff if it were read.
+    const unread = { name: 'DB.S.UNREAD', data: Buffer.from('not a table') };
     const side = {
       tables: [table('DB.S.A', 50, 3), unread],
       read: { kind: 'table' as const, path: ['DB', 'S', 'A'] },

@@ -1,86 +1,80 @@
-// A CSV table stored as table-json.ts keeps it, written from the file's bytes when it is UTF-8: what
-// registering a data source's CSV table stores.
+// A CSV table stored as table-bytes.ts keeps it, its columns built from the file's bytes when it is
+// UTF-8: what registering a data source's CSV table stores.
 import { isUtf8 } from 'node:buffer';
 import { fieldText, readLayout, scanBounds, type BoundsSink } from '../../engine/csv-bounds.js';
+import { cellAt } from '../../engine/csv-keys.js';
 import { readCsv, repeatedName, repeatedNameError, type CsvOptions } from '../../engine/csv.js';
+import { booleanAt } from '../../engine/field-numbers.js';
 import type { Dtype } from '../../engine/frame.js';
-import { JsonOut, plainAscii, quotedPlainAscii, writeField } from '../../engine/json-out.js';
-import { mostDistinct, SAMPLE, tableJson } from './table-json.js';
+import {
+  BoolBuilder,
+  mostDistinct,
+  NumberBuilder,
+  SAMPLE,
+  TextBuilder,
+  WordsBuilder,
+} from './column-builders.js';
+import { encodeTable, tableBytes } from './table-bytes.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
+const QUOTE = 0x22;
 
 /**
- * The stored JSON text of the table in a CSV, text or bytes, read as readCsv reads it (tableJson of
- * its frame), or why readCsv refuses it. Bytes that are UTF-8, and text that is (no lone surrogate),
- * are written from the bytes (csvJson); others are read as text, leniently, as before.
+ * The stored bytes of the table in a CSV, text or bytes, read as readCsv reads it (tableBytes of its
+ * frame), or why readCsv refuses it. Bytes that are UTF-8, and text that is (no lone surrogate),
+ * are read from the bytes (csvColumns); others are read as text, leniently, as before.
  */
 export function csvTableData(
   csv: string | Uint8Array,
   options: CsvOptions,
-): { ok: true; data: string | Buffer } | { ok: false; error: string } {
+): { ok: true; data: Buffer } | { ok: false; error: string } {
   const bytes =
     typeof csv === 'string' ? (LONE_SURROGATE.test(csv) ? null : Buffer.from(csv)) : isUtf8(csv) ? csv : null;
-  if (bytes) return csvJson(bytes, options);
+  if (bytes) return csvColumns(bytes, options);
   const parsed = readCsv(typeof csv === 'string' ? csv : Buffer.from(csv).toString('utf8'), options);
   if (!parsed.ok) return parsed;
-  const { columns } = parsed.frame;
+  const { columns, height } = parsed.frame;
   return {
     ok: true,
-    data: tableJson(
-      columns.map(({ name, dtype }) => ({ name, dtype })),
-      columns.map((c) => c.values),
-    ),
+    data: tableBytes({
+      columns: columns.map(({ name, dtype }) => ({ name, dtype })),
+      values: columns.map((c) => c.values),
+      height,
+    }),
   };
 }
 
 /**
- * tableJson of the frame readCsv reads from the UTF-8 `bytes`, written from the bytes in one pass of
- * the bounds scanner: a cell whose bytes are its JSON (most numbers, lower-case booleans, plain ASCII
- * text) is copied, and any other is made a value only to be written. Columns are written apart, then
- * joined. A 1M-row table of 10 columns took 527-567 ms so, and about 1.3 s read into a frame and
- * written out with JSON.stringify (by hand).
+ * tableBytes of the frame readCsv reads from the UTF-8 `bytes`, built from the bytes in one pass of
+ * the bounds scanner: most numbers are read from their bytes, most text is copied, and only other
+ * cells are made values.
  */
-function csvJson(
+function csvColumns(
   bytes: Uint8Array,
   options: CsvOptions,
 ): { ok: true; data: Buffer } | { ok: false; error: string } {
   const read = readLayout(bytes, options);
   if (!read.ok) return read;
-  const { columns, header, body, dialect, rowsStart } = read.layout;
+  const { columns, header, body, dialect, rowsStart, rowsGuess } = read.layout;
   const duplicate = options.refuseDuplicateNames ? repeatedName(header) : undefined;
   if (duplicate !== undefined) return { ok: false, error: repeatedNameError(duplicate) };
-  const joined = columns.map(({ dtype }) => dtype === 'str');
-  if (joined.some(Boolean)) {
-    const sample = new TextSample(body, joined);
+  const texts = columns.map(({ dtype }) => dtype === 'str' || dtype === 'null');
+  const distinct = [...texts];
+  if (texts.some(Boolean)) {
+    const sample = new TextSample(body, texts);
     for (let at = rowsStart; at < body.length && !sample.full;)
       at = scanBounds(body, dialect, sample, SAMPLE, at);
-    sample.seen.forEach((seen, c) => (joined[c] &&= mostDistinct(seen.size, sample.counts[c]!)));
+    sample.seen.forEach((seen, c) => (distinct[c] &&= mostDistinct(seen.size, sample.counts[c]!)));
   }
-  const sink = new ColumnsJson(
+  const sink = new ColumnsSink(
     body,
     columns.map((c) => c.dtype),
-    joined,
+    distinct,
+    Math.ceil(rowsGuess * 1.02),
   );
   scanBounds(body, dialect, sink, undefined, rowsStart);
-  const parts: Uint8Array[] = [Buffer.from(`{"columns":${JSON.stringify(columns)},"values":[`)];
-  sink.outs.forEach((out, c) => {
-    if (c > 0) parts.push(COMMA);
-    if (!joined[c]) parts.push(OPEN, out.written(), CLOSE);
-    else parts.push(TEXT, out.written(), ENDS, sink.ends[c]!.written(), CLOSE_ENDS);
-  });
-  parts.push(CLOSE, CLOSE_OBJECT);
-  return { ok: true, data: Buffer.concat(parts) };
+  return { ok: true, data: encodeTable({ columns, values: sink.finish(), height: sink.rows }) };
 }
-
-const [COMMA, OPEN, CLOSE, TEXT, ENDS, CLOSE_ENDS, CLOSE_OBJECT] = [
-  ',',
-  '[',
-  ']',
-  '{"text":"',
-  '","ends":[',
-  ']}',
-  '}',
-].map((text) => Buffer.from(text)) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
 
 /** The first SAMPLE non-null values of each text column (`texts`), as mostlyDistinct counts them. */
 class TextSample implements BoundsSink {
@@ -113,73 +107,79 @@ class TextSample implements BoundsSink {
   rowEnd(): void {}
 }
 
+type Builder = NumberBuilder | BoolBuilder | TextBuilder | WordsBuilder;
+
 /**
- * Each column's JSON as the bounds scanner reports its fields: an array's items, or for a joined
- * text column its text (JSON-escaped) and its ends. A short row's missing cells are null; a long
- * row's extra fields are not read. A class: see KeySink in csv-keys.ts.
+ * Each column built as the bounds scanner reports its fields. A short row's missing cells are null;
+ * a long row's extra fields are not read. A class: see KeySink in csv-keys.ts.
  */
-class ColumnsJson implements BoundsSink {
+class ColumnsSink implements BoundsSink {
   readonly limit: number;
-  readonly outs: JsonOut[];
-  /** A joined column's ends (empty for others). */
-  readonly ends: JsonOut[];
-  /** Per joined column, the length of its text so far, in UTF-16 units, as JavaScript counts it. */
-  private readonly lengths: number[];
-  private rows = 0;
+  private readonly builders: Builder[];
+  rows = 0;
   private fields = 0;
 
   constructor(
     private readonly bytes: Buffer,
     private readonly dtypes: Dtype[],
-    private readonly joined: boolean[],
+    /** Per text column, whether its values are mostly distinct (kept as bytes, not as words). */
+    distinct: boolean[],
+    capacity: number,
   ) {
     this.limit = dtypes.length;
-    // Room for about as many bytes as the file has for the column, so that a column is rarely copied
-    // into a larger buffer as it grows.
-    const share = Math.ceil((bytes.length / Math.max(dtypes.length, 1)) * 1.25);
-    this.outs = dtypes.map(() => new JsonOut(Math.max(share, 1 << 10)));
-    this.ends = dtypes.map(() => new JsonOut(16));
-    this.lengths = dtypes.map(() => 0);
+    const share = Math.ceil(bytes.length / Math.max(dtypes.length, 1));
+    this.builders = dtypes.map((dtype, c) =>
+      dtype === 'i64' || dtype === 'f64'
+        ? new NumberBuilder(capacity)
+        : dtype === 'bool'
+          ? new BoolBuilder(capacity)
+          : distinct[c]
+            ? new TextBuilder(capacity, share)
+            : new WordsBuilder(capacity),
+    );
   }
 
   field(start: number, end: number, column: number): void {
     this.fields = column + 1;
-    if (this.joined[column]) this.joinedField(start, end, column);
-    else {
-      const out = this.outs[column]!;
-      if (this.rows > 0) out.byte(0x2c);
-      if (!writeField(out, this.bytes, start, end, this.dtypes[column]!)) out.ascii('null');
-    }
-  }
-
-  /** A text field of a joined column: its text added to the column's, and where it ends. */
-  private joinedField(start: number, end: number, column: number): void {
-    const ends = this.ends[column]!;
-    if (this.rows > 0) ends.byte(0x2c);
+    const builder = this.builders[column]!;
     const { bytes } = this;
-    const quoted = quotedPlainAscii(bytes, start, end);
-    if (quoted || (start !== end && plainAscii(bytes, start, end))) {
-      const [from, to] = quoted ? [start + 1, end - 1] : [start, end];
-      this.outs[column]!.copy(bytes, from, to);
-      this.lengths[column]! += to - from;
-      ends.integer(this.lengths[column]!);
-      return;
+    if (builder instanceof NumberBuilder)
+      builder.push(cellAt(bytes, start, end, this.dtypes[column]!) as number | null);
+    else if (builder instanceof BoolBuilder)
+      builder.push(
+        booleanAt(bytes, start, end)
+          ? (bytes[start]! | 0x20) === 0x74
+          : (cellAt(bytes, start, end, 'bool') as boolean | null),
+      );
+    else if (builder instanceof TextBuilder) textField(builder, bytes, start, end);
+    else {
+      const text = fieldText(bytes, start, end);
+      builder.push(text === '' ? null : text);
     }
-    const text = fieldText(bytes, start, end);
-    if (text === '') return ends.ascii('null');
-    this.outs[column]!.text(JSON.stringify(text).slice(1, -1));
-    this.lengths[column]! += text.length;
-    ends.integer(this.lengths[column]!);
   }
 
   rowEnd(): void {
-    // The missing cells of a short row: null, in a joined column's ends or in the column itself.
     for (let c = this.fields; c < this.dtypes.length; c++) {
-      const out = this.joined[c] ? this.ends[c]! : this.outs[c]!;
-      if (this.rows > 0) out.byte(0x2c);
-      out.ascii('null');
+      const builder = this.builders[c]!;
+      if (builder instanceof TextBuilder) builder.pushNull();
+      else builder.push(null);
     }
     this.fields = 0;
     this.rows++;
   }
+
+  finish() {
+    return this.builders.map((builder) => builder.finish());
+  }
+}
+
+/** A text field: its bytes copied when they are its value (unquoted, or quoted without a quote inside). */
+function textField(builder: TextBuilder, bytes: Buffer, start: number, end: number): void {
+  if (start === end) return builder.pushNull();
+  if (bytes[start] !== QUOTE) return builder.pushBytes(bytes, start, end);
+  if (end - start > 2 && bytes[end - 1] === QUOTE && bytes.indexOf(QUOTE, start + 1) === end - 1)
+    return builder.pushBytes(bytes, start + 1, end - 1);
+  const text = fieldText(bytes, start, end);
+  if (text === '') builder.pushNull();
+  else builder.pushText(text);
 }

@@ -10,6 +10,7 @@ import {
 } from '../../engine/datadiff.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
 import { readScratch, type ScratchTable } from '../../storage/scratch-db.js';
+import { isTableBytes, readTableBytes } from './table-bytes.js';
 import { parseTable } from './table-json.js';
 
 export interface CsvFileRead {
@@ -24,7 +25,7 @@ export interface CsvFileRead {
 }
 
 export interface DatasetSpec {
-  /** The data source's tables, each as the JSON text storage keeps (parseTable), in UTF-8. */
+  /** The data source's tables, each as storage keeps it (table-bytes.ts, or JSON stored before). */
   tables: Array<{ name: string; data: Uint8Array }>;
   read: { kind: 'table'; path: string[] } | { kind: 'query'; sql: string } | CsvFileRead;
   filter: string | null;
@@ -82,13 +83,14 @@ function readFile(
 const utf8 = new TextDecoder();
 
 /**
- * A stored table, parsed when it is first read (a side reads one table of its data source, unless
+ * A stored table, read when it is first read (a side reads one table of its data source, unless
  * its SQL names others), and parsed once for both sides: `parsed` holds what each table's bytes gave.
  */
 function lazyTable(name: string, data: Uint8Array, parsed: Map<Uint8Array, Dataset>): ScratchTable {
   const table = () => {
     let out = parsed.get(data);
-    if (!out) parsed.set(data, (out = parseTable(utf8.decode(data))));
+    if (!out)
+      parsed.set(data, (out = isTableBytes(data) ? readTableBytes(data) : parseTable(utf8.decode(data))));
     return out;
   };
   return {

@@ -8,7 +8,7 @@
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
 import { csvTableData } from '../compute/csv-table.js';
-import { tableJson } from '../compute/table-json.js';
+import { tableBytes } from '../compute/table-bytes.js';
 import { DocumentError, inFixture } from '../document-error.js';
 import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
 
@@ -32,7 +32,7 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
     if (!bytes) throw new DocumentError(`${where}.sqlite: no file ${spec.sqlite}`);
     const read = readSqliteTable(Buffer.from(bytes), spec.table);
     if (!read.ok) throw new DocumentError(`${where}: ${read.error.error_value}`);
-    return { name, data: tableJson(read.columns, read.values) };
+    return { name, data: tableBytes(read) };
   }
   let csv: string | Uint8Array;
   if (typeof spec.csv === 'string') csv = spec.csv;
