@@ -114,6 +114,15 @@ describe('a stored table', () => {
     expect([widthOf(255), widthOf(256), widthOf(65_535), widthOf(65_536)]).toEqual([1, 2, 2, 4]);
   });
 
+  it('tells apart words of which one begins the other', () => {
+    // 'x', 'xx', ... each three times: words that share a slot of the hash table compare alike for
+    // as long as the shorter one.
+    const cells: Cell[] = Array.from({ length: 900 }, (_, i) => 'x'.repeat(1 + Math.floor(i / 3)));
+    const data = tableBytes({ columns: [columns[1]!], values: [cells], height: cells.length });
+    expect(storedAs(data)).toEqual(['words']);
+    expect(readBack(data).values).toEqual([cells]);
+  });
+
   it('reads bytes that do not start at a multiple of 8 (copied), and an empty table', () => {
     const values: Cell[][] = [
       [1, 2],

@@ -151,18 +151,14 @@ class ColumnsSink implements BoundsSink {
           ? (bytes[start]! | 0x20) === 0x74
           : (cellAt(bytes, start, end, 'bool') as boolean | null),
       );
-    else if (builder instanceof TextBuilder) textField(builder, bytes, start, end);
-    else {
-      const text = fieldText(bytes, start, end);
-      builder.push(text === '' ? null : text);
-    }
+    else textField(builder, bytes, start, end);
   }
 
   rowEnd(): void {
     for (let c = this.fields; c < this.dtypes.length; c++) {
       const builder = this.builders[c]!;
-      if (builder instanceof TextBuilder) builder.pushNull();
-      else builder.push(null);
+      if (builder instanceof NumberBuilder || builder instanceof BoolBuilder) builder.push(null);
+      else builder.pushNull();
     }
     this.fields = 0;
     this.rows++;
@@ -174,7 +170,7 @@ class ColumnsSink implements BoundsSink {
 }
 
 /** A text field: its bytes copied when they are its value (unquoted, or quoted without a quote inside). */
-function textField(builder: TextBuilder, bytes: Buffer, start: number, end: number): void {
+function textField(builder: TextBuilder | WordsBuilder, bytes: Buffer, start: number, end: number): void {
   if (start === end) return builder.pushNull();
   if (bytes[start] !== QUOTE) return builder.pushBytes(bytes, start, end);
   if (end - start > 2 && bytes[end - 1] === QUOTE && bytes.indexOf(QUOTE, start + 1) === end - 1)

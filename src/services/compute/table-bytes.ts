@@ -174,7 +174,9 @@ function typedColumn(cells: Cell[]): DataColumn {
     return out.finish();
   }
   const out = new WordsBuilder(cells.length);
-  for (const cell of cells) out.push(cell as string | null);
+  for (const cell of cells)
+    if (cell === null) out.pushNull();
+    else out.pushText(cell as string);
   return out.finish();
 }
 
