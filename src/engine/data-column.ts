@@ -2,7 +2,7 @@
 // same values without a JavaScript value per cell, as a stored table is read (table-bytes.ts in
 // services/compute). A million cells as values cost the data diff's process their parsing, their
 // memory and the garbage collector's copying of each; typed arrays cost none of that, and two of
-// them are compared in place (sameValues).
+// them are compared in place (countDifferences).
 import type { Cell } from './frame.js';
 
 /** Numbers; a row is null where `nulls` has a 1 (no `nulls`: none is). */
@@ -69,56 +69,109 @@ export function cellsOf(column: DataColumn, height: number): Cell[] {
 /** Whether two cells are the same value: numbers within a tolerance, text maybe ignoring case. */
 export type CellsEqual = (a: Cell, b: Cell) => boolean;
 
-/**
- * Whether row `i` of `a` holds the same value as row `j` of `b`, as `equal` tells of their cells:
- * numbers against numbers, text against text and booleans against booleans are compared where they
- * lie, without making the cells; other pairs are compared as cells.
- */
-export function sameValues(
-  a: DataColumn,
-  b: DataColumn,
-  equal: CellsEqual,
-  options: { tolerant: boolean; ignoreCase: boolean },
-): (i: number, j: number) => boolean {
-  const generic = (i: number, j: number) => equal(valueAt(a, i), valueAt(b, j));
-  if (Array.isArray(a) || Array.isArray(b)) return generic;
-  if (a.kind === 'number' && b.kind === 'number') {
-    const [va, vb, na, nb] = [a.values, b.values, a.nulls, b.nulls];
-    if (options.tolerant) return generic;
-    return (i, j) => {
-      const nullA = na !== null && na[i] === 1;
-      const nullB = nb !== null && nb[j] === 1;
-      return nullA || nullB ? nullA === nullB : va[i] === vb[j];
-    };
-  }
-  if (a.kind === 'bool' && b.kind === 'bool') {
-    const [va, vb] = [a.values, b.values];
-    return (i, j) => va[i] === vb[j];
-  }
-  if (options.ignoreCase) return generic;
-  if (a.kind === 'text' && b.kind === 'text') return sameText(a, b);
-  if (a.kind === 'words' && b.kind === 'words') {
-    // Each of A's codes to B's code of the same word (0 for null; -1 where B lacks the word).
-    const codeInB = new Map(b.words.map((word, k) => [word, k + 1]));
-    const toB = Int32Array.from([0, ...a.words.map((word) => codeInB.get(word) ?? -1)]);
-    const [ca, cb] = [a.codes, b.codes];
-    return (i, j) => toB[ca[i]!] === cb[j];
-  }
-  return generic;
+/** The rows of A and of B paired by key: pair k is row `a[k]` of A and row `b[k]` of B, k < count. */
+export interface RowPairs {
+  a: Int32Array;
+  b: Int32Array;
+  count: number;
 }
 
-/** Two text columns compared by their bytes (text is equal exactly when its UTF-8 bytes are). */
-function sameText(a: TextColumn, b: TextColumn): (i: number, j: number) => boolean {
-  const [ba, bb, oa, ob, na, nb] = [a.bytes, b.bytes, a.offsets, b.offsets, a.nulls, b.nulls];
-  return (i, j) => {
+/**
+ * How many pairs of rows hold different values in column `a` of A and `b` of B, as `equal` tells of
+ * their cells; each such pair is marked 1 in `marks`. Numbers against numbers, text against text
+ * and booleans against booleans are compared where they lie, without making the cells, a column at
+ * a time in a loop of its own; other pairs are compared as cells.
+ */
+export function countDifferences(
+  a: DataColumn,
+  b: DataColumn,
+  pairs: RowPairs,
+  marks: Uint8Array,
+  equal: CellsEqual,
+  options: { tolerant: boolean; ignoreCase: boolean },
+): number {
+  if (!Array.isArray(a) && !Array.isArray(b)) {
+    if (a.kind === 'number' && b.kind === 'number' && !options.tolerant)
+      return numberDifferences(a, b, pairs, marks);
+    if (a.kind === 'bool' && b.kind === 'bool') return boolDifferences(a, b, pairs, marks);
+    if (a.kind === 'text' && b.kind === 'text' && !options.ignoreCase)
+      return textDifferences(a, b, pairs, marks);
+    if (a.kind === 'words' && b.kind === 'words' && !options.ignoreCase)
+      return wordDifferences(a, b, pairs, marks);
+  }
+  let count = 0;
+  for (let k = 0; k < pairs.count; k++)
+    if (!equal(valueAt(a, pairs.a[k]!), valueAt(b, pairs.b[k]!))) {
+      marks[k] = 1;
+      count++;
+    }
+  return count;
+}
+
+// Each loop below is a function of its own, so that V8 optimizes each for its kind of column.
+
+function numberDifferences(a: NumberColumn, b: NumberColumn, pairs: RowPairs, marks: Uint8Array): number {
+  const [va, vb, na, nb] = [a.values, b.values, a.nulls, b.nulls];
+  let count = 0;
+  for (let k = 0; k < pairs.count; k++) {
+    const i = pairs.a[k]!;
+    const j = pairs.b[k]!;
     const nullA = na !== null && na[i] === 1;
     const nullB = nb !== null && nb[j] === 1;
-    if (nullA || nullB) return nullA === nullB;
-    const startA = oa[i]!;
-    const startB = ob[j]!;
-    const length = oa[i + 1]! - startA;
-    if (ob[j + 1]! - startB !== length) return false;
-    for (let k = 0; k < length; k++) if (ba[startA + k] !== bb[startB + k]) return false;
-    return true;
-  };
+    if (nullA || nullB ? nullA !== nullB : va[i] !== vb[j]) {
+      marks[k] = 1;
+      count++;
+    }
+  }
+  return count;
+}
+
+function boolDifferences(a: BoolColumn, b: BoolColumn, pairs: RowPairs, marks: Uint8Array): number {
+  const [va, vb] = [a.values, b.values];
+  let count = 0;
+  for (let k = 0; k < pairs.count; k++)
+    if (va[pairs.a[k]!] !== vb[pairs.b[k]!]) {
+      marks[k] = 1;
+      count++;
+    }
+  return count;
+}
+
+/** Text compared by its bytes (text is equal exactly when its UTF-8 bytes are). */
+function textDifferences(a: TextColumn, b: TextColumn, pairs: RowPairs, marks: Uint8Array): number {
+  const [ba, bb, oa, ob, na, nb] = [a.bytes, b.bytes, a.offsets, b.offsets, a.nulls, b.nulls];
+  let count = 0;
+  for (let k = 0; k < pairs.count; k++) {
+    const i = pairs.a[k]!;
+    const j = pairs.b[k]!;
+    const nullA = na !== null && na[i] === 1;
+    const nullB = nb !== null && nb[j] === 1;
+    let same = nullA === nullB;
+    if (same && !nullA) {
+      const startA = oa[i]!;
+      const startB = ob[j]!;
+      const length = oa[i + 1]! - startA;
+      same = ob[j + 1]! - startB === length;
+      for (let at = 0; same && at < length; at++) same = ba[startA + at] === bb[startB + at];
+    }
+    if (!same) {
+      marks[k] = 1;
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Words compared by code: each of A's codes to B's code of the same word (0 null, -1 where B lacks it). */
+function wordDifferences(a: WordsColumn, b: WordsColumn, pairs: RowPairs, marks: Uint8Array): number {
+  const codeInB = new Map(b.words.map((word, k) => [word, k + 1]));
+  const toB = Int32Array.from([0, ...a.words.map((word) => codeInB.get(word) ?? -1)]);
+  const [ca, cb] = [a.codes, b.codes];
+  let count = 0;
+  for (let k = 0; k < pairs.count; k++)
+    if (toB[ca[pairs.a[k]!]!] !== cb[pairs.b[k]!]) {
+      marks[k] = 1;
+      count++;
+    }
+  return count;
 }

@@ -1,7 +1,7 @@
 // The Datafold data diff of two keyed datasets (reference §5 and §6): primary-key statistics, value
 // differences per column with tolerances, schema differences, the `result` verdict and `diff_stats`.
 // The formulas are the reference's, with the choices it leaves open written down in the README.
-import { sameValues, type DataColumn } from './data-column.js';
+import { countDifferences, type DataColumn, type RowPairs } from './data-column.js';
 import type { Cell, Dtype } from './frame.js';
 import { indexKeys, type KeyIndex } from './key-index.js';
 
@@ -219,27 +219,16 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     pk.map((n) => namesB.indexOf(n)),
   );
   // Values: keys present once on each side; null, duplicated and exclusive keys are not compared.
-  // A's keys are gone through once, for its exclusive keys and for the values compared.
   const compared = common.filter((n) => !pk.includes(n) && !typeDiffers.includes(n));
   const tolerances = compared.map((n) => {
     const own = options.perColumnTolerance?.[n];
     if (own) return isNumeric(typeA.get(n)!) ? own : undefined;
     return options.tolerance && isNumeric(typeA.get(n)!) ? options.tolerance : undefined;
   });
-  // Per compared column, whether row i of A and row j of B hold the same value.
-  const same = compared.map((n, c) => {
-    const tolerance = tolerances[c];
-    return sameValues(
-      a.values[namesA.indexOf(n)]!,
-      b.values[namesB.indexOf(n)]!,
-      (x, y) => cellsEqual(x, y, tolerance, options),
-      { tolerant: tolerance !== undefined, ignoreCase: options.caseInsensitiveStrings === true },
-    );
-  });
-  const differing = new Array<number>(compared.length).fill(0);
+  // The rows compared: A's keys are gone through once, for its exclusive keys and for the pairs.
   const onlyA = { keys: 0, rows: 0 };
-  let comparedRows = 0;
-  let rowsWithDifferences = 0;
+  const size = Math.min(rowsA, rowsB);
+  const pairs: RowPairs = { a: new Int32Array(size), b: new Int32Array(size), count: 0 };
   keysA.each((key, inA, countA) => {
     const inB = keysB.soleRowOf(key);
     if (inB === -1) {
@@ -247,16 +236,25 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
       onlyA.rows += countA;
     }
     if (inB < 0 || countA > 1) return;
-    comparedRows++;
-    let rowDiffers = false;
-    for (let c = 0; c < compared.length; c++) {
-      if (!same[c]!(inA, inB)) {
-        differing[c]!++;
-        rowDiffers = true;
-      }
-    }
-    if (rowDiffers) rowsWithDifferences++;
+    pairs.a[pairs.count] = inA;
+    pairs.b[pairs.count++] = inB;
   });
+  const comparedRows = pairs.count;
+  // Per pair, 1 where a value differs.
+  const marks = new Uint8Array(comparedRows);
+  const differing = compared.map((n, c) => {
+    const tolerance = tolerances[c];
+    return countDifferences(
+      a.values[namesA.indexOf(n)]!,
+      b.values[namesB.indexOf(n)]!,
+      pairs,
+      marks,
+      (x, y) => cellsEqual(x, y, tolerance, options),
+      { tolerant: tolerance !== undefined, ignoreCase: options.caseInsensitiveStrings === true },
+    );
+  });
+  let rowsWithDifferences = 0;
+  for (const mark of marks) rowsWithDifferences += mark;
   const onlyB = exclusiveOf(keysB, keysA);
   const [exclusiveKeysA, exclusiveKeysB] = [onlyA.keys, onlyB.keys];
   const pks: PkStats = {

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/engine/frame.js';
-import { IntegerIndex, integerKeys, MapIndex, type KeyIndex } from '../../src/engine/key-index.js';
+import type { NumberColumn } from '../../src/engine/data-column.js';
+import {
+  DenseIndex,
+  IntegerIndex,
+  indexKeys,
+  integerKeys,
+  MapIndex,
+  type KeyIndex,
+} from '../../src/engine/key-index.js';
 
 // A data diff indexes integer keys in a table of typed arrays: it must tell what a Map of the
 // same keys tells, for every key looked up, an integer or not.
@@ -35,6 +43,40 @@ describe('the integer key index', () => {
       }),
       { numRuns: RUNS, seed: 20261206 },
     );
+  });
+
+  it('over a range of keys not much wider than the rows tells what a Map tells, and is used for them', () => {
+    const key = fc.oneof(fc.integer({ min: -5, max: 12 }), fc.constantFrom(-0, null));
+    const probe = fc.oneof(key, fc.constantFrom<unknown>(-6, 13, 0.5, '1', NaN, Infinity, true, undefined));
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 40 }), fc.array(probe, { maxLength: 10 }), (keys, probes) => {
+        const column: Cell[] = keys;
+        const present = keys.filter((k) => k !== null);
+        const map = new MapIndex([column], column.length);
+        // The index a data diff makes of the column, as cells and as a stored table's numbers.
+        const numbers: NumberColumn = {
+          kind: 'number',
+          values: Float64Array.from(keys, (k) => k ?? 0),
+          nulls: Uint8Array.from(keys, (k) => (k === null ? 1 : 0)),
+        };
+        const indexes = [column, numbers].map((values) =>
+          indexKeys({ columns: [{ name: 'id', dtype: 'i64' }], values: [values], height: keys.length }, [0]),
+        );
+        for (const index of indexes) {
+          expect(index).toBeInstanceOf(present.length > 0 ? DenseIndex : IntegerIndex);
+          expect([index.size, index.nulls, index.dupes]).toEqual([map.size, map.nulls, map.dupes]);
+          expect(entries(index)).toEqual(entries(map));
+          for (const p of [...probes, ...keys])
+            expect([index.rowOf(p), index.soleRowOf(p)]).toEqual([map.rowOf(p), map.soleRowOf(p)]);
+        }
+      }),
+      { numRuns: RUNS, seed: 20261206 },
+    );
+    // Keys far apart take the hash table.
+    const wide = [1, 1e9];
+    expect(
+      indexKeys({ columns: [{ name: 'id', dtype: 'i64' }], values: [wide], height: 2 }, [0]),
+    ).toBeInstanceOf(IntegerIndex);
   });
 
   it('is not used for keys that are not all integers', () => {
