@@ -1,6 +1,6 @@
 // Helpers shared by the benchmark scripts: an app, timing and the printed table.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type * as AppModule from '../src/app.js';
 import type Database from 'better-sqlite3';
@@ -184,29 +184,15 @@ export function treeRssMb(pid: number): number {
 }
 
 /**
- * Runs `fn`, and tells the peak RSS (VmHWM, in MB) of the child process that did its work: the one of
- * this process's children that ends meanwhile or just after (a data diff's process exits once it has
- * answered; the spare started for the next one does not). Each child's peak is read every 10 ms, so
- * a peak reached in a child's last 10 ms is missed.
+ * Runs `fn`, and tells this process's peak RSS meanwhile and its RSS before (in MB): the kernel's
+ * high-water mark (VmHWM) is reset to the current RSS first (`/proc/self/clear_refs`), so the peak
+ * is exact, not sampled. The data diffs run in a worker thread of this process.
  */
-export async function childPeakRssMb<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const peaks = new Map<number, number>();
-  const watch = () => {
-    for (const pid of processTree().get(process.pid) ?? []) {
-      const kb = statusKb(pid, 'VmHWM');
-      if (kb > (peaks.get(pid) ?? 0)) peaks.set(pid, kb);
-    }
-  };
-  watch();
-  const timer = setInterval(watch, 10);
-  try {
-    const out = await fn();
-    const ended = () => [...peaks.keys()].filter((pid) => statusKb(pid, 'VmHWM') === 0);
-    for (let i = 0; i < 100 && ended().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    return [out, Math.max(0, ...ended().map((pid) => peaks.get(pid)!)) / 1024];
-  } finally {
-    clearInterval(timer);
-  }
+export async function ownPeakRssMb<T>(fn: () => Promise<T>): Promise<[T, { peak: number; before: number }]> {
+  writeFileSync('/proc/self/clear_refs', '5');
+  const before = statusKb(process.pid, 'VmRSS') / 1024;
+  const out = await fn();
+  return [out, { peak: statusKb(process.pid, 'VmHWM') / 1024, before }];
 }
 
 /** The keyed benchmarks' columns after `id`. */

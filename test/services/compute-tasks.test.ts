@@ -4,7 +4,7 @@ import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { MessageChannel } from 'node:worker_threads';
 import { createComputePool, keyedRows } from '../../src/services/compute/pool.js';
-import { datadiffTask, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
+import { datadiffTask, runsSql, type DatadiffTask } from '../../src/services/compute/datadiff-task.js';
 import { tableBytes } from '../../src/services/compute/table-bytes.js';
 import { parseTable } from '../../src/services/compute/table-json.js';
 import {
@@ -332,5 +332,39 @@ describe('the data diff child process', () => {
     expect(alive(spareDatadiffPid()!)).toBe(true);
     killDatadiffProcesses();
     expect(await ended(spareDatadiffPid() ?? next)).toBe(true);
+  }, 30_000);
+
+  it('runs a data diff of whole tables in a worker thread, and one that runs SQL in a process', async () => {
+    const compute = createComputePool({ threads: 1 });
+    const task = (filter: string | null): DatadiffTask => ({
+      a: { tables: [table('DB.S.A', 20_000, 3)], read: { kind: 'table', path: ['DB', 'S', 'A'] }, filter },
+      b: {
+        tables: [table('DB.S.A', 20_000, 4)],
+        read: { kind: 'table', path: ['DB', 'S', 'A'] },
+        filter: null,
+      },
+      options: { pkColumns: ['id'] },
+    });
+    try {
+      const inline = datadiffTask(task(null));
+      expect(runsSql(task(null))).toBe(false);
+      const whole = compute.diffDatasets(task(null), new AbortController().signal);
+      expect(datadiffProcessCount()).toBe(0);
+      expect(await whole).toEqual(inline);
+      // Aborted, it rejects with the signal's reason, and the worker runs the next one.
+      const controller = new AbortController();
+      const stopped = compute.diffDatasets(task(null), controller.signal);
+      const reason = new Error('stopped');
+      controller.abort(reason);
+      await expect(stopped).rejects.toBe(reason);
+      expect(await compute.diffDatasets(task(null), new AbortController().signal)).toEqual(inline);
+      // A filter is SQL: a process of its own.
+      expect(runsSql(task('id > 5'))).toBe(true);
+      const filtered = compute.diffDatasets(task('id > 5'), new AbortController().signal);
+      expect(datadiffProcessCount()).toBe(1);
+      expect(await filtered).toEqual(datadiffTask(task('id > 5')));
+    } finally {
+      await compute.close();
+    }
   }, 30_000);
 });

@@ -1,5 +1,5 @@
-// One Datafold data diff, as run in its child process (job-process.ts): read both sides (a table, a query or a CSV
-// file of a data source, narrowed by its filter) and diff them.
+// One Datafold data diff, as run in a worker thread or its child process (pool.ts): read both sides
+// (a table, a query or a CSV file of a data source, narrowed by its filter) and diff them.
 import { readFileSync } from 'node:fs';
 import { readCsv } from '../../engine/csv.js';
 import {
@@ -120,6 +120,14 @@ function readSide(spec: DatasetSpec, parsed: Map<Uint8Array, Dataset>): SideResu
   return out.ok
     ? { ok: true, dataset: { columns: out.columns, values: out.values, height: out.height } }
     : out;
+}
+
+/**
+ * Whether a side of the task runs SQL (its query, or its filter): SQLite's native code cannot be
+ * stopped in a worker thread, so such a task runs in a process of its own (job-process.ts).
+ */
+export function runsSql(task: DatadiffTask): boolean {
+  return [task.a, task.b].some((side) => side.read.kind === 'query' || (side.filter ?? '').trim() !== '');
 }
 
 export function datadiffTask(task: DatadiffTask): DatadiffOutcome {

@@ -1,6 +1,7 @@
-// Runs one Datafold data diff in a child process of its own. A user's query or filter runs inside
-// SQLite's native code, which neither a worker thread's terminate() nor anything in better-sqlite3
-// can interrupt; a process can always be killed, so the time limit and cancel really stop the work.
+// Runs a Datafold data diff that runs SQL (a side's query or filter) in a child process of its own;
+// others run in a worker thread (pool.ts). A user's query or filter runs inside SQLite's native
+// code, which neither a worker thread's terminate() nor anything in better-sqlite3 can interrupt; a
+// process can always be killed, so the time limit and cancel really stop the work.
 import { fork, type ChildProcess } from 'node:child_process';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DatadiffOutcome } from '../../engine/datadiff.js';

@@ -15,6 +15,7 @@ import { delimitedOptions, readFrame } from '../../engine/read-frame.js';
 import { diffTables, type Paging, type TabularDiffView } from '../../engine/tabular-diff.js';
 import { diffText, type LineDiff } from '../../engine/text-diff.js';
 import { utf8Body } from '../../engine/utf8.js';
+import { datadiffTask, type DatadiffTask } from './datadiff-task.js';
 
 /** A tabular file's bytes and the extension that picks its reader. */
 export interface FrameSource {
@@ -25,7 +26,8 @@ export interface FrameSource {
 export type ComputeTask =
   | { kind: 'text-diff'; before: Uint8Array | null; after: Uint8Array | null }
   | { kind: 'table-diff'; base: FrameSource | null; head: FrameSource | null; paging: Paging }
-  | { kind: 'keyed-diff'; left: FrameSource; right: FrameSource; params: CompareParams; port: MessagePort };
+  | { kind: 'keyed-diff'; left: FrameSource; right: FrameSource; params: CompareParams; port: MessagePort }
+  | { kind: 'datadiff'; task: DatadiffTask };
 
 /**
  * A keyed compare's outcome. The derived rows travel as buffers of JSON lines (one object per row,
@@ -123,6 +125,8 @@ export function runTask(task: ComputeTask): unknown {
       return textDiffTask(task.before, task.after);
     case 'table-diff':
       return tableDiffTask(task.base, task.head, task.paging);
+    case 'datadiff':
+      return datadiffTask(task.task);
     case 'keyed-diff': {
       const { port } = task;
       const send = (message: KeyedMessage, moved: ArrayBuffer[] = []) => port.postMessage(message, moved);

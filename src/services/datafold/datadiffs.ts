@@ -1,7 +1,7 @@
 // The data diffs use cases: create and launch, read (optionally waiting for the end), list, archive,
 // results, summary, cancel. A job moves waiting → processing → done | failed | cancelled; the diff
-// itself runs in a child process of its own (compute/job-process.ts), killed at the time limit or on
-// cancel, and each phase can be held for a minimum time so that a frontend sees the progression.
+// itself runs in a worker thread, or in a child process of its own when it runs SQL (compute/pool.ts),
+// ended at the time limit or on cancel, and each phase can be held for a minimum time so that a frontend sees the progression.
 // Jobs left unfinished by a stop are run again at the next start.
 import { EventEmitter } from 'node:events';
 import { resolve, sep } from 'node:path';
@@ -15,13 +15,13 @@ import { DatafoldError, valueError } from './errors.js';
 import { readListQuery } from './list-query.js';
 import { completeRecord, isoNow, PROGRESS_FIELD, withoutProgress, type RecordShape } from './records.js';
 
-/** A data source's tables, as a data diff sends them to its process. */
+/** A data source's tables, as a data diff sends them to its worker or process. */
 type TablesOf = (sourceId: number) => Promise<DatasetSpec['tables']>;
 
 export interface DatadiffTiming {
   /** Each phase (waiting, reading, diffing) lasts at least this long; 0 = as fast as it computes. */
   minPhaseMs: number;
-  /** A job still running after this long fails with a TimeoutError (its process is killed). */
+  /** A job still running after this long fails with a TimeoutError (its worker or process is ended). */
   jobTimeoutMs: number;
   /** How long `?poll` waits for a terminal state before answering anyway. */
   pollMs: number;
