@@ -2,6 +2,7 @@
 // CSV's field bytes (csv-table.ts) or from cells (table-bytes.ts). Each grows its typed arrays as
 // rows come, twice as large each time it is full.
 import type { DataColumn, NumberColumn, TextColumn, WordsColumn } from '../../engine/data-column.js';
+import { ByteIds } from '../../engine/byte-ids.js';
 import { JsonOut } from '../../engine/json-out.js';
 
 /** How many of a text column's first values tell whether its values are mostly distinct. */
@@ -122,24 +123,10 @@ export class TextBuilder {
   }
 }
 
-/** FNV-1a of the bytes. */
-function hashOf(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 0x01000193);
-  return hash >>> 0;
-}
-
-/**
- * Text of repeats as codes into its words, each word found by its bytes in a hash table (a string
- * made for every cell, to look it up in a Map, took about a third of the time of building a table).
- */
+/** Text of repeats as codes into its words, each word found by its bytes (ByteIds), not by a string. */
 export class WordsBuilder {
   readonly words: string[] = [];
-  /** Each word's UTF-8 bytes, one after the other: word k from `starts[k]` to `starts[k + 1]`. */
-  private wordBytes = new Uint8Array(1 << 10);
-  private readonly starts = [0];
-  /** Open addressing: per slot, a word's code, or 0. */
-  private slots = new Uint32Array(1 << 10);
+  private readonly ids = new ByteIds();
   private readonly scratch = new JsonOut(1 << 8);
   private codes: Uint32Array;
   rows = 0;
@@ -150,21 +137,9 @@ export class WordsBuilder {
 
   /** The text whose UTF-8 bytes are `source[start, end)`. */
   pushBytes(source: Buffer, start: number, end: number): void {
-    const { slots } = this;
-    const mask = slots.length - 1;
-    let slot = hashOf(source, start, end) & mask;
-    for (let code = slots[slot]!; code !== 0; code = slots[slot]!) {
-      if (this.sameWord(code, source, start, end)) return this.pushCode(code);
-      slot = (slot + 1) & mask;
-    }
-    this.words.push(source.toString('utf8', start, end));
-    const from = this.starts[this.words.length - 1]!;
-    this.wordBytes = grown(this.wordBytes, from + end - start);
-    this.wordBytes.set(source.subarray(start, end), from);
-    this.starts.push(from + end - start);
-    slots[slot] = this.words.length;
-    if (this.words.length * 2 > slots.length) this.rehash();
-    this.pushCode(this.words.length);
+    const code = this.ids.idOf(source, start, end);
+    if (code > this.words.length) this.words.push(source.toString('utf8', start, end));
+    this.pushCode(code);
   }
 
   pushText(text: string): void {
@@ -180,27 +155,6 @@ export class WordsBuilder {
   private pushCode(code: number): void {
     this.codes = grown(this.codes, this.rows + 1);
     this.codes[this.rows++] = code;
-  }
-
-  private sameWord(code: number, source: Buffer, start: number, end: number): boolean {
-    const from = this.starts[code - 1]!;
-    if (this.starts[code]! - from !== end - start) return false;
-    const bytes = this.wordBytes;
-    for (let k = 0; k < end - start; k++) if (bytes[from + k] !== source[start + k]) return false;
-    return true;
-  }
-
-  /** The table twice as large, every word in it again. */
-  private rehash(): void {
-    const slots = new Uint32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    const bytes = this.wordBytes;
-    for (let code = 1; code <= this.words.length; code++) {
-      let slot = hashOf(bytes, this.starts[code - 1]!, this.starts[code]!) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = code;
-    }
-    this.slots = slots;
   }
 
   /** The column, its codes in as few bytes as its number of words allows. */
