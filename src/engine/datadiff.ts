@@ -3,7 +3,7 @@
 // The formulas are the reference's, with the choices it leaves open written down in the README.
 import { countDifferences, type DataColumn, type RowPairs } from './data-column.js';
 import type { Cell, Dtype } from './frame.js';
-import { indexKeys, type KeyIndex } from './key-index.js';
+import { indexKeyPair, type KeyIndex } from './key-index.js';
 
 /**
  * A dataset's cells a column at a time (`values[c]`, see data-column.ts), `height` rows: a million
@@ -210,11 +210,9 @@ export function diffDatasets(a: Dataset, bIn: Dataset, options: DatadiffOptions)
     return { ok: true, result: 'missing-pks', pks: null, values: null, schema, stats };
   }
 
-  const keysA = indexKeys(
+  const [keysA, keysB] = indexKeyPair(
     a,
     pk.map((n) => namesA.indexOf(n)),
-  );
-  const keysB = indexKeys(
     b,
     pk.map((n) => namesB.indexOf(n)),
   );

@@ -3,7 +3,14 @@
 // table of typed arrays; other keys in a Map, one column's values as themselves (a Map keeps 1
 // apart from "1", as JSON does), several columns' joined as JSON, which never joins parts
 // ambiguously (data-diff #807).
-import { valueAt, type DataColumn, type NumberColumn } from './data-column.js';
+import { ByteIds } from './byte-ids.js';
+import {
+  valueAt,
+  type DataColumn,
+  type NumberColumn,
+  type TextColumn,
+  type WordsColumn,
+} from './data-column.js';
 import type { Dataset } from './datadiff.js';
 import { numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
 
@@ -26,19 +33,69 @@ export interface KeyIndex {
 export function indexKeys({ values, height }: Dataset, pk: number[]): KeyIndex {
   if (pk.length === 1) {
     const integers = integerKeys(values[pk[0]!]!, height);
-    if (integers) {
-      const { keys, nulls } = integers;
-      const range = rangeOf(keys);
-      // A range at most twice the rows (and some): arrays over it cost at most 16 bytes a row.
-      return range && range.width <= 2 * height + 1024
-        ? new DenseIndex(keys, nulls, range.min, range.width)
-        : new IntegerIndex(keys, nulls);
-    }
+    if (integers) return integerIndex(integers);
   }
   return new MapIndex(
     pk.map((c) => values[c]!),
     height,
   );
+}
+
+/**
+ * The indexes of A's rows keyed by its columns `pkA` and of B's by `pkB`, which look up each other's
+ * keys. A text key column on both sides, as a stored table holds it, is indexed by ids that both
+ * sides' keys share (one per distinct text, found by its bytes), as integer keys are: no string is
+ * made for a key.
+ */
+export function indexKeyPair(a: Dataset, pkA: number[], b: Dataset, pkB: number[]): [KeyIndex, KeyIndex] {
+  const ids =
+    pkA.length === 1 && pkB.length === 1 ? textKeyIds(a.values[pkA[0]!]!, b.values[pkB[0]!]!) : null;
+  if (ids) return [integerIndex(ids[0]), integerIndex(ids[1])];
+  return [indexKeys(a, pkA), indexKeys(b, pkB)];
+}
+
+type IntegerKeys = { keys: Float64Array; nulls: number };
+
+function integerIndex({ keys, nulls }: IntegerKeys): KeyIndex {
+  const range = rangeOf(keys);
+  // A range at most twice the rows (and some): arrays over it cost at most 16 bytes a row.
+  return range && range.width <= 2 * keys.length + 1024
+    ? new DenseIndex(keys, nulls, range.min, range.width)
+    : new IntegerIndex(keys, nulls);
+}
+
+/** Each row's text key as an id that both columns share (NaN for null), or null unless both are text. */
+function textKeyIds(a: DataColumn, b: DataColumn): [IntegerKeys, IntegerKeys] | null {
+  const text = (c: DataColumn) => !Array.isArray(c) && (c.kind === 'text' || c.kind === 'words');
+  if (!text(a) || !text(b)) return null;
+  const ids = new ByteIds();
+  return [textIds(a as TextColumn | WordsColumn, ids), textIds(b as TextColumn | WordsColumn, ids)];
+}
+
+function textIds(column: TextColumn | WordsColumn, ids: ByteIds): IntegerKeys {
+  let nulls = 0;
+  if (column.kind === 'words') {
+    // A word's id, by its code (code 0 is null).
+    const idOfCode = Float64Array.from([
+      NaN,
+      ...column.words.map((word) => {
+        const bytes = Buffer.from(word);
+        return ids.idOf(bytes, 0, bytes.length);
+      }),
+    ]);
+    const keys = Float64Array.from(column.codes, (code) => idOfCode[code]!);
+    for (const code of column.codes) if (code === 0) nulls++;
+    return { keys, nulls };
+  }
+  const { bytes, offsets } = column;
+  const keys = new Float64Array(offsets.length - 1);
+  for (let i = 0; i < keys.length; i++) {
+    if (column.nulls?.[i]) {
+      keys[i] = NaN;
+      nulls++;
+    } else keys[i] = ids.idOf(bytes, offsets[i]!, offsets[i + 1]!);
+  }
+  return { keys, nulls };
 }
 
 /** A column of `height` values as doubles (NaN for null), or null when a value is not an integer. */

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/engine/frame.js';
-import type { NumberColumn } from '../../src/engine/data-column.js';
+import type { NumberColumn, TextColumn, WordsColumn } from '../../src/engine/data-column.js';
 import {
   DenseIndex,
   IntegerIndex,
+  indexKeyPair,
   indexKeys,
   integerKeys,
   MapIndex,
@@ -77,6 +78,64 @@ describe('the integer key index', () => {
     expect(
       indexKeys({ columns: [{ name: 'id', dtype: 'i64' }], values: [wide], height: 2 }, [0]),
     ).toBeInstanceOf(IntegerIndex);
+  });
+
+  it('indexes text keys of both sides by ids they share, telling what a Map of the texts tells', () => {
+    const asText = (keys: Array<string | null>): TextColumn => {
+      const parts = keys.map((k) => Buffer.from(k ?? ''));
+      const offsets = new Uint32Array(keys.length + 1);
+      parts.forEach((p, i) => (offsets[i + 1] = offsets[i]! + p.length));
+      return {
+        kind: 'text',
+        bytes: Buffer.concat(parts),
+        offsets,
+        nulls: Uint8Array.from(keys, (k) => (k === null ? 1 : 0)),
+      };
+    };
+    const asWords = (keys: Array<string | null>): WordsColumn => {
+      const words = [...new Set(keys.filter((k) => k !== null))];
+      return {
+        kind: 'words',
+        words,
+        codes: Uint8Array.from(keys, (k) => (k === null ? 0 : words.indexOf(k) + 1)),
+      };
+    };
+    const key = fc.oneof(fc.constantFrom('a', 'b', 'ab', 'é', '', null), fc.string({ maxLength: 3 }));
+    fc.assert(
+      fc.property(
+        fc.array(key, { maxLength: 30 }),
+        fc.array(key, { maxLength: 30 }),
+        fc.boolean(),
+        (a, b, words) => {
+          const dataset = (column: TextColumn | WordsColumn, height: number) => ({
+            columns: [{ name: 'id', dtype: 'str' as const }],
+            values: [column],
+            height,
+          });
+          const [ia, ib] = indexKeyPair(
+            dataset(asText(a), a.length),
+            [0],
+            dataset(words ? asWords(b) : asText(b), b.length),
+            [0],
+          );
+          const [ma, mb] = [new MapIndex([a], a.length), new MapIndex([b], b.length)];
+          for (const [index, map, keys] of [
+            [ia, ma, a],
+            [ib, mb, b],
+          ] as const) {
+            if (keys.some((k) => k !== null)) expect(index).toBeInstanceOf(DenseIndex);
+            expect([index.size, index.nulls, index.dupes]).toEqual([map.size, map.nulls, map.dupes]);
+            expect(entries(index).map(([, row, count]) => [row, count])).toEqual(
+              entries(map).map(([, row, count]) => [row, count]),
+            );
+          }
+          // A's keys looked up in B, as the data diff does, and B's in A.
+          ia.each((id, row: number) => expect(ib.soleRowOf(id)).toBe(mb.soleRowOf(a[row])));
+          ib.each((id, row: number) => expect(ia.rowOf(id)).toBe(ma.rowOf(b[row])));
+        },
+      ),
+      { numRuns: RUNS, seed: 20261206 },
+    );
   });
 
   it('is not used for keys that are not all integers', () => {

@@ -154,12 +154,16 @@ describe('a stored table', () => {
     const rows = fc.array(fc.tuple(cell.key, cell.n, cell.s, cell.s, cell.b), { maxLength: 40 });
     const names = ['id', 'n', 'words', 'text', 'flag'];
     const dtypes: Dtype[] = ['i64', 'f64', 'str', 'str', 'bool'];
-    const dataset = (rs: Cell[][], distinctText: boolean): Dataset => {
+    const dataset = (rs: Cell[][], distinctText: boolean, textKey: boolean): Dataset => {
       const values: Cell[][] = names.map((_, c) => rs.map((r) => r[c]!));
       // The text column made distinct on one side only, so that words meet bytes.
       if (distinctText) values[3] = values[3]!.map((v, i) => (v === null ? null : `${v}${i}`));
-      return { columns: names.map((name, c) => ({ name, dtype: dtypes[c]! })), values, height: rs.length };
+      // Keys as text (kept as bytes or as words, as they repeat), on one side or both.
+      if (textKey) values[0] = values[0]!.map((v) => (v === null ? null : `k${v as number}`));
+      const columns = names.map((name, c) => ({ name, dtype: c === 0 && textKey ? 'str' : dtypes[c]! }));
+      return { columns, values, height: rs.length };
     };
+    const keyKinds = fc.constantFrom([false, false], [true, true], [true, false]);
     const options = fc.record({
       pkColumns: fc.constant(['id'] as string[]),
       caseInsensitiveStrings: fc.boolean(),
@@ -171,11 +175,18 @@ describe('a stored table', () => {
       ),
     });
     fc.assert(
-      fc.property(rows, rows, fc.boolean(), options, (rowsA, rowsB, distinct, opts) => {
-        const [a, b] = [dataset(rowsA, distinct), dataset(rowsB, false)];
-        const typed = (d: Dataset) => readTableBytes(tableBytes(d));
-        expect(diffDatasets(typed(a), typed(b), opts)).toEqual(diffDatasets(a, b, opts));
-      }),
+      fc.property(
+        rows,
+        rows,
+        fc.boolean(),
+        keyKinds,
+        options,
+        (rowsA, rowsB, distinct, [textA, textB], opts) => {
+          const [a, b] = [dataset(rowsA, distinct, textA), dataset(rowsB, false, textB)];
+          const typed = (d: Dataset) => readTableBytes(tableBytes(d));
+          expect(diffDatasets(typed(a), typed(b), opts)).toEqual(diffDatasets(a, b, opts));
+        },
+      ),
       { numRuns: 300, seed: 20261206 },
     );
   });
