@@ -1,8 +1,9 @@
 // The rows of each primary key of a data diff's dataset (datadiff.ts): for each distinct non-null
-// key, its first row and how many rows have it. Keys of one column that are all integers go in a
-// table of typed arrays; other keys in a Map, one column's values as themselves (a Map keeps 1
-// apart from "1", as JSON does), several columns' joined as JSON, which never joins parts
-// ambiguously (data-diff #807).
+// key, its first row and how many rows have it. Keys of one column that are all integers go in
+// arrays over their range (DenseIndex) or in a table of typed arrays (IntegerIndex), and so do the
+// ids of a text key column's values, shared by both sides (indexKeyPair); other keys go in a Map, one
+// column's values as themselves (a Map keeps 1 apart from "1", as JSON does), several columns'
+// joined as JSON, which never joins parts ambiguously (data-diff #807).
 import { ByteIds } from './byte-ids.js';
 import {
   valueAt,

@@ -17,8 +17,8 @@ export interface SourceRow {
 export interface StoredTable {
   name: string;
   /**
-   * The table's bytes (table-bytes.ts in services/compute: typed columns laid out for a data diff's
-   * process to read where they lie). Tables stored before are JSON text of `{columns, values}` or
+   * The table's bytes (table-bytes.ts in services/compute: typed columns laid out for a data diff to
+   * read where they lie). Tables stored before are JSON text of `{columns, values}` or
    * `{columns, rows}` (table-json.ts), which still read.
    */
   data: string | Buffer;

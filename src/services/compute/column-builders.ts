@@ -55,7 +55,7 @@ export class NumberBuilder {
     let integers = true;
     for (let i = 0; i < values.length && integers; i++) {
       const value = values[i]!;
-      // -0 is not kept as an integer, whose -0 is 0.
+      // An Int32Array has no -0: a column holding one stays doubles.
       integers = (value | 0) === value && (value !== 0 || 1 / value > 0);
     }
     return { kind: 'number', values: integers ? new Int32Array(values) : values, nulls };

@@ -14,9 +14,8 @@ import {
   TextBuilder,
   WordsBuilder,
 } from './column-builders.js';
-import { encodeTable, tableBytes } from './table-bytes.js';
+import { encodeTable, LONE_SURROGATE, tableBytes } from './table-bytes.js';
 
-const LONE_SURROGATE = /\p{Cs}/u;
 const QUOTE = 0x22;
 
 /**
@@ -76,7 +75,7 @@ function csvColumns(
   return { ok: true, data: encodeTable({ columns, values: sink.finish(), height: sink.rows }) };
 }
 
-/** The first SAMPLE non-null values of each text column (`texts`), as mostlyDistinct counts them. */
+/** The first SAMPLE non-null values of each text column (`texts`), which tell its kind (mostDistinct). */
 class TextSample implements BoundsSink {
   readonly seen: Array<Set<string>>;
   readonly counts: number[];

@@ -83,8 +83,8 @@ function readFile(
 const utf8 = new TextDecoder();
 
 /**
- * A stored table, read when it is first read (a side reads one table of its data source, unless
- * its SQL names others), and parsed once for both sides: `parsed` holds what each table's bytes gave.
+ * A stored table, decoded when a side first reads it (a side reads one table of its data source,
+ * unless its SQL names others), and once for both sides: `parsed` holds what each table's bytes gave.
  */
 function lazyTable(name: string, data: Uint8Array, parsed: Map<Uint8Array, Dataset>): ScratchTable {
   const table = () => {

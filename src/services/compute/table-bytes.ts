@@ -1,6 +1,6 @@
 // A data source's table as storage keeps it: its typed columns (data-column.ts in the engine) laid
-// out as bytes, which a data diff's process reads where they lie (readTableBytes), without parsing a
-// value per cell. Tables stored before, as JSON, still read (table-json.ts).
+// out as bytes, which a data diff reads where they lie (readTableBytes), in its worker thread or
+// process, without parsing a value per cell. Tables stored before, as JSON, still read (table-json.ts).
 //
 //   "DMT1", the header's length (u32, little-endian), the header's JSON
 //   {columns: [{name, dtype}], height, layout: [one entry a column]}, then each column's sections,
@@ -145,7 +145,8 @@ export function readTableBytes(data: Uint8Array): Dataset {
   return { columns: header.columns, values, height };
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
+/** Text that UTF-8 cannot hold as it is: a column of it is kept as cells, whose JSON escapes it. */
+export const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A column of cells typed: by the one kind its values have, or kept as cells when they mix kinds. */
 function typedColumn(cells: Cell[]): DataColumn {
