@@ -1,18 +1,12 @@
 // The rows of each primary key of a data diff's dataset (datadiff.ts): for each distinct non-null
 // key, its first row and how many rows have it. Keys of one column that are all integers go in
 // arrays over their range (DenseIndex) or in a table of typed arrays (IntegerIndex), and so do the
-// ids of a text key column's values, shared by both sides (indexKeyPair); other keys go in a Map, one
-// column's values as themselves (a Map keeps 1 apart from "1", as JSON does), several columns'
-// joined as JSON, which never joins parts ambiguously (data-diff #807).
-import { ByteIds } from './byte-ids.js';
-import {
-  valueAt,
-  type DataColumn,
-  type NumberColumn,
-  type TextColumn,
-  type WordsColumn,
-} from './data-column.js';
+// ids of other keys of a stored table's columns, shared by both sides (indexKeyPair, key-ids.ts);
+// keys of cells go in a Map, one column's values as themselves (a Map keeps 1 apart from "1", as
+// JSON does), several columns' joined as JSON, which never joins parts ambiguously (data-diff #807).
+import { valueAt, type DataColumn, type NumberColumn } from './data-column.js';
 import type { Dataset } from './datadiff.js';
+import { sharedKeyIds, type IntegerKeys } from './key-ids.js';
 import { numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
 
 export interface KeyIndex {
@@ -44,18 +38,21 @@ export function indexKeys({ values, height }: Dataset, pk: number[]): KeyIndex {
 
 /**
  * The indexes of A's rows keyed by its columns `pkA` and of B's by `pkB`, which look up each other's
- * keys. A text key column on both sides, as a stored table holds it, is indexed by ids that both
- * sides' keys share (one per distinct text, found by its bytes), as integer keys are: no string is
- * made for a key.
+ * keys. Integer keys of one column are indexed by their values; other keys of typed columns on both
+ * sides (a stored table's) by ids both sides share (key-ids.ts), as integer keys are; the rest by a
+ * Map of the keys themselves.
  */
 export function indexKeyPair(a: Dataset, pkA: number[], b: Dataset, pkB: number[]): [KeyIndex, KeyIndex] {
-  const ids =
-    pkA.length === 1 && pkB.length === 1 ? textKeyIds(a.values[pkA[0]!]!, b.values[pkB[0]!]!) : null;
+  const columns = (d: Dataset, pk: number[]) => pk.map((c) => d.values[c]!);
+  if (pkA.length === 1 && pkB.length === 1) {
+    const integersA = integerKeys(a.values[pkA[0]!]!, a.height);
+    const integersB = integersA && integerKeys(b.values[pkB[0]!]!, b.height);
+    if (integersA && integersB) return [integerIndex(integersA), integerIndex(integersB)];
+  }
+  const ids = sharedKeyIds(columns(a, pkA), a.height, columns(b, pkB), b.height);
   if (ids) return [integerIndex(ids[0]), integerIndex(ids[1])];
   return [indexKeys(a, pkA), indexKeys(b, pkB)];
 }
-
-type IntegerKeys = { keys: Float64Array; nulls: number };
 
 function integerIndex({ keys, nulls }: IntegerKeys): KeyIndex {
   const range = rangeOf(keys);
@@ -65,45 +62,8 @@ function integerIndex({ keys, nulls }: IntegerKeys): KeyIndex {
     : new IntegerIndex(keys, nulls);
 }
 
-/** Each row's text key as an id that both columns share (NaN for null), or null unless both are text. */
-function textKeyIds(a: DataColumn, b: DataColumn): [IntegerKeys, IntegerKeys] | null {
-  const text = (c: DataColumn) => !Array.isArray(c) && (c.kind === 'text' || c.kind === 'words');
-  if (!text(a) || !text(b)) return null;
-  const ids = new ByteIds();
-  return [textIds(a as TextColumn | WordsColumn, ids), textIds(b as TextColumn | WordsColumn, ids)];
-}
-
-function textIds(column: TextColumn | WordsColumn, ids: ByteIds): IntegerKeys {
-  let nulls = 0;
-  if (column.kind === 'words') {
-    // A word's id, by its code (code 0 is null).
-    const idOfCode = Float64Array.from([
-      NaN,
-      ...column.words.map((word) => {
-        const bytes = Buffer.from(word);
-        return ids.idOf(bytes, 0, bytes.length);
-      }),
-    ]);
-    const keys = Float64Array.from(column.codes, (code) => idOfCode[code]!);
-    for (const code of column.codes) if (code === 0) nulls++;
-    return { keys, nulls };
-  }
-  const { bytes, offsets } = column;
-  const keys = new Float64Array(offsets.length - 1);
-  for (let i = 0; i < keys.length; i++) {
-    if (column.nulls?.[i]) {
-      keys[i] = NaN;
-      nulls++;
-    } else keys[i] = ids.idOf(bytes, offsets[i]!, offsets[i + 1]!);
-  }
-  return { keys, nulls };
-}
-
 /** A column of `height` values as doubles (NaN for null), or null when a value is not an integer. */
-export function integerKeys(
-  column: DataColumn,
-  height: number,
-): { keys: Float64Array; nulls: number } | null {
+export function integerKeys(column: DataColumn, height: number): IntegerKeys | null {
   if (!Array.isArray(column)) return column.kind === 'number' ? numberKeys(column, height) : null;
   const keys = new Float64Array(height);
   let nulls = 0;
@@ -119,10 +79,7 @@ export function integerKeys(
   return { keys, nulls };
 }
 
-function numberKeys(
-  { values, nulls }: NumberColumn,
-  height: number,
-): { keys: Float64Array; nulls: number } | null {
+function numberKeys({ values, nulls }: NumberColumn, height: number): IntegerKeys | null {
   const keys = Float64Array.from(values.subarray(0, height));
   let nullCount = 0;
   for (let i = 0; i < height; i++) {
