@@ -260,19 +260,20 @@ export function timed(command: string, args: string[], input?: string): number {
 }
 
 /**
- * The reference of the keyed compares: the sqlite3 shell importing two CSV files keyed by `id`,
- * indexing one side's key and running the full outer join that counts the rows that differ in any
- * of `columns`. Its wall time, in ms.
+ * The reference of the keyed compares: the sqlite3 shell importing two CSV files keyed by `keys`
+ * (`id` unless said), indexing one side's key and running the full outer join that counts the rows
+ * that differ in any of `columns`. Its wall time, in ms.
  */
-export function sqliteJoinMs(a: string, b: string, columns: string[]): number {
+export function sqliteJoinMs(a: string, b: string, columns: string[], keys = ['id']): number {
   const changed = columns.map((c) => `a.${c} IS NOT b.${c}`).join(' OR ');
+  const joined = keys.map((k) => `a.${k} = b.${k}`).join(' AND ');
   const script = [
     '.mode csv',
     `.import ${a} a`,
     `.import ${b} b`,
     // Without an index sqlite runs the full join as a nested loop; with one, as a lookup per row.
-    'CREATE INDEX b_id ON b(id);',
-    `SELECT count(*) FROM a FULL OUTER JOIN b ON a.id = b.id WHERE a.id IS NULL OR b.id IS NULL OR ${changed};`,
+    `CREATE INDEX b_key ON b(${keys.join(', ')});`,
+    `SELECT count(*) FROM a FULL OUTER JOIN b ON ${joined} WHERE a.${keys[0]} IS NULL OR b.${keys[0]} IS NULL OR ${changed};`,
   ].join('\n');
   return timed('sqlite3', [':memory:'], script);
 }
