@@ -147,6 +147,42 @@ describe('creating and running a data diff', () => {
     expect(record.json.result).toBe('different');
   });
 
+  it('keys rows by a text column, or by several columns, as the hand-checked example tells', async () => {
+    const results = async (pk: string[]) => {
+      const { json } = await create(app, diffBody({ pk_columns: pk }));
+      await poll(app, json.id);
+      return (await call(app, 'get_datadiff_summary_results', 'GET', `${DIFFS}/${json.id}/summary_results`))
+        .json;
+    };
+    // By name: A's pear and kiwi are not in B (whose Pear differs in case), B's Pear, lime (twice)
+    // and nil are not in A. Compared: apple, plum (price 0.75→0.80) and fig (qty 4→5).
+    const byName = await results(['name']);
+    expect(byName.pks).toEqual({
+      total_rows: [5, 7],
+      nulls: [0, 0],
+      dupes: [0, 2],
+      exclusives: [2, 3],
+      distincts: [5, 6],
+    });
+    expect(byName.values).toMatchObject({
+      total_rows: 3,
+      rows_with_differences: 2,
+      columns_diff_stats: [
+        { column_name: 'id', values_different: 0 },
+        { column_name: 'price', values_different: 1 },
+        { column_name: 'qty', values_different: 1 },
+      ],
+    });
+    // By name and qty: fig (4 in A, 5 in B) is now two keys. Compared: apple and plum.
+    const byNameAndQty = await results(['name', 'qty']);
+    expect(byNameAndQty.pks).toMatchObject({ exclusives: [3, 4], distincts: [5, 6], dupes: [0, 2] });
+    expect(byNameAndQty.values).toMatchObject({
+      total_rows: 2,
+      rows_with_differences: 1,
+      compared_columns: 2,
+    });
+  });
+
   it('reads query1/query2 over the source tables, by full or short name', async () => {
     const { json } = await create(app, {
       ...diffBody(),
