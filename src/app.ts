@@ -96,7 +96,8 @@ export interface App {
   reloadFixtures(): Promise<void>;
   /**
    * Compiles the specs' validators (see Spec.warmUp), then readies the data diff lists
-   * (DatadiffLists.warmUp), in the background; stops when the app closes.
+   * (DatadiffLists.warmUp) and the registering of a CSV table (DataSourceService.warmUp), in the
+   * background; stops when the app closes.
    */
   warmUp(): Promise<void>;
 }
@@ -254,6 +255,7 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
   const warmUp = async () => {
     for (const spec of [oxenSpecOnce(), dfSpec, adminSpecOnce()]) await spec.warmUp(() => closing);
     await datadiffs.warmUpLists(() => closing);
+    await sources.warmUp(() => closing);
   };
   return { app, repos, sources, datadiffs, journal, reset, reloadFixtures, warmUp };
 }

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
+import { csvTableData } from '../../src/services/compute/csv-table.js';
 import { DatadiffService } from '../../src/services/datafold/datadiffs.js';
+import { warmUpCsv } from '../../src/services/datafold/sources.js';
+import { storedAs } from '../helpers/stored-table.js';
 import { build, call } from '../helpers/app.js';
 
 let app: App;
@@ -26,5 +29,23 @@ describe("the app's warm-up", () => {
     expect(app.journal.list({ path: '/api/v1/datadiffs' })).toHaveLength(1);
     const after = await call(app, 'list_datadiffs', 'GET', '/api/v1/datadiffs?page_size=100');
     expect(after.body).toBe(before.body);
+  });
+
+  it('builds a CSV table of every kind of column a few times, and stores nothing', async () => {
+    const stored = csvTableData(warmUpCsv(), { refuseDuplicateNames: true });
+    expect(stored.ok && storedAs(stored.data)).toEqual([
+      'number',
+      'text',
+      'words',
+      'number',
+      'number',
+      'bool',
+      'text',
+    ]);
+    const before = app.sources.list();
+    expect(await app.sources.warmUp(() => false)).toBe(4);
+    expect(app.sources.list()).toEqual(before);
+    // Stopped, it builds none.
+    expect(await app.sources.warmUp(() => true)).toBe(0);
   });
 });

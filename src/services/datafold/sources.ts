@@ -5,6 +5,7 @@
 //   record: any fields of a data diff record (missing ones get the defaults of a finished diff),
 //           plus optional hidden list fields (user_name, ci_type, user_ref, data_app_data_source_id)
 //           and an optional "summary_results" object.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
 import { csvTableData } from '../compute/csv-table.js';
@@ -46,6 +47,26 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
   return { name, data: stored.data };
 }
 
+/** How many times warmUp builds its table. */
+const WARM_TABLES = 4;
+
+/**
+ * A CSV of 1,000 rows with a column of each kind a stored table keeps: integers (with empty
+ * cells), decimals, booleans, distinct text (some quoted), repeated words, and quoted text with
+ * quotes and commas.
+ */
+export function warmUpCsv(): string {
+  const lines = ['id,name,kind,amount,score,flag,note'];
+  for (let i = 0; i < 1000; i++) {
+    const name = i % 2 ? `item-${i}` : `"item-${i}"`;
+    const amount = i % 10 ? String((i * 37) % 1000) : '';
+    lines.push(
+      `${i},${name},${['a', 'b', 'c'][i % 3]},${amount},${(i % 400) / 4},${i % 3 === 0},"n ""${i}"", x"`,
+    );
+  }
+  return lines.join('\n');
+}
+
 export class DataSourceService {
   constructor(
     private readonly store: DatafoldStore,
@@ -70,6 +91,22 @@ export class DataSourceService {
     const tables = Object.entries(doc.tables).map(([name, spec]) => tableOf(name, spec, readBeside));
     this.store.replaceSource({ id: doc.id as number, name: doc.name }, tables);
     return { id: doc.id as number, name: doc.name, tables: tables.map((t) => t.name) };
+  }
+
+  /**
+   * Builds (and drops) the stored bytes of a made-up CSV table a few times, a turn of the event loop
+   * each (about 20 ms the first), so that the code that registers a CSV has run before a first
+   * registration: registering the datadiff suite's two 100k-row tables first took 126-155 ms so,
+   * against 163-222 ms without (three runs each, by hand). Stores nothing; stops early when
+   * `stopped()` says so. Returns how many tables it built.
+   */
+  async warmUp(stopped: () => boolean): Promise<number> {
+    let built = 0;
+    for (; built < WARM_TABLES && !stopped(); built++) {
+      csvTableData(warmUpCsv(), { refuseDuplicateNames: true });
+      await nextTurn();
+    }
+    return built;
   }
 
   list(): Array<{ id: number; name: string; tables: string[] }> {
