@@ -36,8 +36,8 @@ async function main(): Promise<void> {
       table2: ['DB', 'S', 'T'],
       pk_columns: keys,
     });
-  // Three times: the time of one data diff of two 1M-row tables drifted from 1.8 to 3.3 s between
-  // runs in one process (by hand), most of it in its process's work.
+  // Three times, the median shown: one data diff's time drifts between runs in one process (that of
+  // two 1M-row tables from 1.8 to 3.3 s, by hand, when the diffs ran in a child process).
   const threeDiffs = async (keys?: string[]) => {
     const runs: Array<{ done: Record<string, unknown>; ms: number; peak: number; over: number }> = [];
     for (let i = 0; i < 3; i++) {
