@@ -1,7 +1,7 @@
 // A column of a data diff's dataset (datadiff.ts): an array of cells, or typed arrays that hold the
 // same values without a JavaScript value per cell, as a stored table is read (table-bytes.ts in
-// services/compute). A million cells as values cost the data diff's process their parsing, their
-// memory and the garbage collector's copying of each; typed arrays cost none of that, and two of
+// services/compute). A million cells as values cost the data diff their parsing, their memory and
+// the garbage collector's copying of each; typed arrays cost none of that, and two of
 // them are compared in place (countDifferences).
 import type { Cell } from './frame.js';
 
@@ -58,12 +58,6 @@ export function valueAt(column: DataColumn, row: number): Cell {
       return code === 0 ? null : column.words[code - 1]!;
     }
   }
-}
-
-/** The column's `height` cells as an array. */
-export function cellsOf(column: DataColumn, height: number): Cell[] {
-  if (Array.isArray(column)) return column;
-  return Array.from({ length: height }, (_, row) => valueAt(column, row));
 }
 
 /** Whether two cells are the same value: numbers within a tolerance, text maybe ignoring case. */

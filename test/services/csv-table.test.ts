@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/engine/csv.js';
-import { cellsOf } from '../../src/engine/data-column.js';
 import type { Dataset } from '../../src/engine/datadiff.js';
 import { csvTableData } from '../../src/services/compute/csv-table.js';
 import { readTableBytes } from '../../src/services/compute/table-bytes.js';
-import { storedAs } from '../helpers/stored-table.js';
+import { cellsOf, storedAs } from '../helpers/stored-table.js';
 
 type Table = Omit<Dataset, 'values'> & { values: unknown[][] };
 

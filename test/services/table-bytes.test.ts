@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellsOf } from '../../src/engine/data-column.js';
 import { diffDatasets, type Dataset } from '../../src/engine/datadiff.js';
 import type { Cell, Dtype } from '../../src/engine/frame.js';
 import { isTableBytes, readTableBytes, tableBytes } from '../../src/services/compute/table-bytes.js';
 import { parseTable } from '../../src/services/compute/table-json.js';
-import { storedAs } from '../helpers/stored-table.js';
+import { cellsOf, storedAs } from '../helpers/stored-table.js';
 
 const columns: Array<{ name: string; dtype: Dtype }> = [
   { name: 'id', dtype: 'i64' },
