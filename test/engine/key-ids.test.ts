@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { BoolColumn, NumberColumn, TextColumn, WordsColumn } from '../../src/engine/data-column.js';
 import { sharedKeyIds } from '../../src/engine/key-ids.js';
-
-const text = (values: Array<string | null>): TextColumn => {
-  const parts = values.map((v) => Buffer.from(v ?? ''));
-  const offsets = new Uint32Array(values.length + 1);
-  parts.forEach((p, i) => (offsets[i + 1] = offsets[i]! + p.length));
-  return {
-    kind: 'text',
-    bytes: Buffer.concat(parts),
-    offsets,
-    nulls: Uint8Array.from(values, (v) => (v === null ? 1 : 0)),
-  };
-};
-const numbers = (values: Array<number | null>): NumberColumn => ({
-  kind: 'number',
-  values: Float64Array.from(values, (v) => v ?? 0),
-  nulls: Uint8Array.from(values, (v) => (v === null ? 1 : 0)),
-});
-const words = (values: Array<string | null>): WordsColumn => {
-  const list = [...new Set(values.filter((v) => v !== null))];
-  return {
-    kind: 'words',
-    words: list,
-    codes: Uint8Array.from(values, (v) => (v === null ? 0 : list.indexOf(v) + 1)),
-  };
-};
-const bools = (values: Array<boolean | null>): BoolColumn => ({
-  kind: 'bool',
-  values: Uint8Array.from(values, (v) => (v === null ? 2 : v ? 1 : 0)),
-});
+import {
+  boolColumn as bools,
+  numberColumn as numbers,
+  textColumn as text,
+  wordsColumn as words,
+} from '../helpers/columns.js';
 
 describe('the keys both sides share', () => {
   it('keeps apart keys of two text columns whose parts only run together alike', () => {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/engine/frame.js';
-import type { NumberColumn, TextColumn, WordsColumn } from '../../src/engine/data-column.js';
 import {
   DenseIndex,
   IntegerIndex,
@@ -11,6 +10,8 @@ import {
   MapIndex,
   type KeyIndex,
 } from '../../src/engine/key-index.js';
+import type { TextColumn, WordsColumn } from '../../src/engine/data-column.js';
+import { numberColumn, textColumn, wordsColumn } from '../helpers/columns.js';
 
 // A data diff indexes integer keys in a table of typed arrays: it must tell what a Map of the
 // same keys tells, for every key looked up, an integer or not.
@@ -55,11 +56,7 @@ describe('the integer key index', () => {
         const present = keys.filter((k) => k !== null);
         const map = new MapIndex([column], column.length);
         // The index a data diff makes of the column, as cells and as a stored table's numbers.
-        const numbers: NumberColumn = {
-          kind: 'number',
-          values: Float64Array.from(keys, (k) => k ?? 0),
-          nulls: Uint8Array.from(keys, (k) => (k === null ? 1 : 0)),
-        };
+        const numbers = numberColumn(keys);
         const indexes = [column, numbers].map((values) =>
           indexKeys({ columns: [{ name: 'id', dtype: 'i64' }], values: [values], height: keys.length }, [0]),
         );
@@ -81,25 +78,6 @@ describe('the integer key index', () => {
   });
 
   it('indexes text keys of both sides by ids they share, telling what a Map of the texts tells', () => {
-    const asText = (keys: Array<string | null>): TextColumn => {
-      const parts = keys.map((k) => Buffer.from(k ?? ''));
-      const offsets = new Uint32Array(keys.length + 1);
-      parts.forEach((p, i) => (offsets[i + 1] = offsets[i]! + p.length));
-      return {
-        kind: 'text',
-        bytes: Buffer.concat(parts),
-        offsets,
-        nulls: Uint8Array.from(keys, (k) => (k === null ? 1 : 0)),
-      };
-    };
-    const asWords = (keys: Array<string | null>): WordsColumn => {
-      const words = [...new Set(keys.filter((k) => k !== null))];
-      return {
-        kind: 'words',
-        words,
-        codes: Uint8Array.from(keys, (k) => (k === null ? 0 : words.indexOf(k) + 1)),
-      };
-    };
     const key = fc.oneof(fc.constantFrom('a', 'b', 'ab', 'é', '', null), fc.string({ maxLength: 3 }));
     fc.assert(
       fc.property(
@@ -113,9 +91,9 @@ describe('the integer key index', () => {
             height,
           });
           const [ia, ib] = indexKeyPair(
-            dataset(asText(a), a.length),
+            dataset(textColumn(a), a.length),
             [0],
-            dataset(words ? asWords(b) : asText(b), b.length),
+            dataset(words ? wordsColumn(b) : textColumn(b), b.length),
             [0],
           );
           const [ma, mb] = [new MapIndex([a], a.length), new MapIndex([b], b.length)];
