@@ -77,6 +77,9 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       // V8 lets a busy young generation grow to 48 MB, all of it resident, beside the files of a
       // compare; its short-lived cells are collected as well in a quarter of that.
       resourceLimits: { maxYoungGenerationSizeMb: 12 },
+      // Between tasks a worker waits on its event loop, not blocked in Atomics.wait, so that what it
+      // schedules after a task (worker.ts) runs.
+      atomics: 'disabled',
     }));
   /** Inputs handed to a worker are moved, not copied: callers must not read them afterwards. */
   const run = <T>(
