@@ -52,20 +52,6 @@ export class JsonOut {
     this.length = at;
   }
 
-  /** Appends a non-negative integer below 2^53, without making its text. */
-  integer(value: number): void {
-    let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    this.room(digits);
-    const { bytes } = this;
-    let rest = value;
-    for (let at = this.length + digits - 1; at >= this.length; at--) {
-      bytes[at] = 0x30 + (rest % 10);
-      rest = Math.floor(rest / 10);
-    }
-    this.length += digits;
-  }
-
   /** Appends one byte. */
   byte(byte: number): void {
     this.room(1);
@@ -125,7 +111,7 @@ export function writeField(out: JsonOut, bytes: Buffer, start: number, end: numb
 }
 
 /** Whether the field is unquoted ASCII that JSON writes as it is: no quote, backslash or control character. */
-export function plainAscii(bytes: Buffer, start: number, end: number): boolean {
+function plainAscii(bytes: Buffer, start: number, end: number): boolean {
   if (bytes[start] === QUOTE) return false;
   return plainBytes(bytes, start, end);
 }
@@ -134,7 +120,7 @@ export function plainAscii(bytes: Buffer, start: number, end: number): boolean {
  * Whether the field is quoted, and its value (between its quotes) non-empty plain ASCII as
  * plainAscii tells: then the field as written, quotes and all, is its value's JSON.
  */
-export function quotedPlainAscii(bytes: Buffer, start: number, end: number): boolean {
+function quotedPlainAscii(bytes: Buffer, start: number, end: number): boolean {
   return (
     end - start > 2 &&
     bytes[start] === QUOTE &&

@@ -21,7 +21,7 @@ export interface StoredTable {
    * read where they lie). Tables stored before are JSON text of `{columns, values}` or
    * `{columns, rows}` (table-json.ts), which still read.
    */
-  data: string | Buffer;
+  data: Uint8Array;
 }
 export type Json = Record<string, unknown>;
 export interface StoredDatadiff {
@@ -81,9 +81,7 @@ export class DatafoldStore {
       this.s.deleteSource.run(source.id);
       this.s.insertSource.run(source.id, source.name);
       for (const t of tables)
-        for (const [part, bytes] of partsOf(
-          typeof t.data === 'string' ? Buffer.from(t.data) : t.data,
-        ).entries())
+        for (const [part, bytes] of partsOf(t.data).entries())
           this.s.insertTablePart.run(source.id, t.name, part, bytes);
     })();
   }

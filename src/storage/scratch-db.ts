@@ -104,9 +104,15 @@ function failure(message: string): ScratchResult {
   return { ok: false, error: { error_type: 'QueryError', error_value: message } };
 }
 
+/** Whether readScratch reads the side with SQL: a query, or a filter; a whole table needs none. */
+export const readsWithSql = (read: { kind: string }, filter: string | null): boolean =>
+  read.kind === 'query' || isFilter(filter);
+
+const isFilter = (filter: string | null) => filter !== null && filter.trim() !== '';
+
 /** Reads one side of a data diff from `tables`. */
 export function readScratch(tables: ScratchTable[], read: ScratchRead, filter: string | null): ScratchResult {
-  const filtered = filter !== null && filter.trim() !== '';
+  const filtered = isFilter(filter);
   let base: string;
   if (read.kind === 'table') {
     const wanted = read.path.join('.').toLowerCase();

@@ -180,7 +180,7 @@ describe('the text diff task', () => {
   });
 });
 
-describe('the data diff child process', () => {
+describe('running a data diff, in a child process or a worker thread', () => {
   // A table as storage keeps it (table-bytes.ts).
   const table = (name: string, rows: number, changed: number) => ({
     name,
@@ -358,8 +358,11 @@ describe('the data diff child process', () => {
       controller.abort(reason);
       await expect(stopped).rejects.toBe(reason);
       expect(await compute.diffDatasets(task(null), new AbortController().signal)).toEqual(inline);
-      // A filter is SQL: a process of its own.
+      // A filter is SQL, and so is a query: a process of its own.
       expect(runsSql(task('id > 5'))).toBe(true);
+      expect(
+        runsSql({ ...task(null), b: { ...task(null).b, read: { kind: 'query', sql: 'SELECT 1 AS id' } } }),
+      ).toBe(true);
       const filtered = compute.diffDatasets(task('id > 5'), new AbortController().signal);
       expect(datadiffProcessCount()).toBe(1);
       expect(await filtered).toEqual(datadiffTask(task('id > 5')));

@@ -15,25 +15,26 @@ describe('data source tables', () => {
   it('come back whole, in name order, whatever their size against the parts', async () => {
     const store = new DatafoldStore(openDatabase(':memory:'));
     const sizes = [0, 1, MIB - 1, MIB, MIB + 1, 2.5 * MIB];
-    const tables = sizes.map((size, i) => ({ name: `T${i}`, data: 'é'.repeat(i) + 'x'.repeat(size) }));
+    const texts = sizes.map((size, i) => ({ name: `T${i}`, data: 'é'.repeat(i) + 'x'.repeat(size) }));
+    const tables = texts.map(({ name, data }) => ({ name, data: Buffer.from(data) }));
     store.replaceSource({ id: 1, name: 's' }, [...tables].reverse());
     expect(store.tableNames(1)).toEqual(tables.map((t) => t.name));
     const read = await store.readTables(1);
-    expect(read.map(({ name, data }) => ({ name, data: data.toString('utf8') }))).toEqual(tables);
+    expect(read.map(({ name, data }) => ({ name, data: data.toString('utf8') }))).toEqual(texts);
     expect(await store.readTables(2)).toEqual([]);
   });
 
   it('leave out a table replaced while it is read', async () => {
     const store = new DatafoldStore(openDatabase(':memory:'));
     store.replaceSource({ id: 1, name: 's' }, [
-      { name: 'A', data: 'a' },
-      { name: 'B', data: 'b'.repeat(3 * MIB) },
+      { name: 'A', data: Buffer.from('a') },
+      { name: 'B', data: Buffer.from('b'.repeat(3 * MIB)) },
     ]);
     const reading = store.readTables(1);
     // Its first part is read now; the rest, in later turns, are another table's.
     store.replaceSource({ id: 1, name: 's' }, [
-      { name: 'A', data: 'a' },
-      { name: 'B', data: 'c'.repeat(1.5 * MIB) },
+      { name: 'A', data: Buffer.from('a') },
+      { name: 'B', data: Buffer.from('c'.repeat(1.5 * MIB)) },
     ]);
     expect((await reading).map((t) => t.name)).toEqual(['A']);
   });

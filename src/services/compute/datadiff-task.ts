@@ -9,7 +9,7 @@ import {
   type Dataset,
 } from '../../engine/datadiff.js';
 import { decodeUtf8 } from '../../engine/utf8.js';
-import { readScratch, type ScratchTable } from '../../storage/scratch-db.js';
+import { readScratch, readsWithSql, type ScratchTable } from '../../storage/scratch-db.js';
 import { isTableBytes, readTableBytes } from './table-bytes.js';
 import { parseTable } from './table-json.js';
 
@@ -127,7 +127,7 @@ function readSide(spec: DatasetSpec, parsed: Map<Uint8Array, Dataset>): SideResu
  * stopped in a worker thread, so such a task runs in a process of its own (job-process.ts).
  */
 export function runsSql(task: DatadiffTask): boolean {
-  return [task.a, task.b].some((side) => side.read.kind === 'query' || (side.filter ?? '').trim() !== '');
+  return [task.a, task.b].some((side) => readsWithSql(side.read, side.filter));
 }
 
 export function datadiffTask(task: DatadiffTask): DatadiffOutcome {

@@ -1,7 +1,7 @@
 // A data source's table as storage kept it before table-bytes.ts: JSON text, `{columns, values}`, a
 // column's values to an array, or for a text column of mostly distinct values `{text, ends}`, its
 // values joined and where each ends (null for a null); or, before that, `{columns, rows}`. A
-// database file written then still holds such tables, and a data diff's process parses them here.
+// database file written then still holds such tables, and a data diff parses them here.
 import type { Dataset } from '../../engine/datadiff.js';
 import type { Cell } from '../../engine/frame.js';
 
@@ -30,10 +30,7 @@ function splitText({ text, ends }: JoinedText): Cell[] {
   return values;
 }
 
-/**
- * A stored table's JSON text, parsed (see tableJson); or, as stored before, `{columns, values}` with
- * every column an array, or `{columns, rows}`, a row to an array.
- */
+/** A table stored as JSON text, in any of the forms above, parsed. */
 export function parseTable(text: string): Dataset {
   const json = JSON.parse(text) as { columns: Dataset['columns']; values?: StoredColumn[]; rows?: Cell[][] };
   const { columns } = json;

@@ -101,9 +101,10 @@ export class DataSourceService {
    * `stopped()` says so. Returns how many tables it built.
    */
   async warmUp(stopped: () => boolean): Promise<number> {
+    const csv = warmUpCsv();
     let built = 0;
     for (; built < WARM_TABLES && !stopped(); built++) {
-      csvTableData(warmUpCsv(), { refuseDuplicateNames: true });
+      csvTableData(csv, { refuseDuplicateNames: true });
       await nextTurn();
     }
     return built;
