@@ -3,6 +3,7 @@
 // for a lookup. An unseeded hash can be made to collide on purpose, so the table's work is capped at
 // a few steps per lookup and byte (as line-ids.ts caps its own); past it, ids are found through a Map
 // of the bytes as latin1 strings, whose hashing V8 seeds per process.
+import { keepShapes } from './kept-shapes.js';
 
 /** Steps allowed per lookup and per byte looked up, beyond a start. */
 const STEPS_PER_UNIT = 8;
@@ -109,3 +110,6 @@ export class ByteIds {
     return added;
   }
 }
+
+// See kept-shapes.ts.
+keepShapes(new ByteIds());

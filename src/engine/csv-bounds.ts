@@ -2,11 +2,13 @@
 // many rows (the keyed compare's pass over row bounds and keys, a row count): it reports where rows
 // and fields start and end, not their text, so a file is never decoded as a whole. Decoding a field
 // costs several times what slicing a string does, so readers that want every cell decode the text
-// once and use scanRows instead. Both scanners split alike; a property test holds them to it.
+// once and use scanRows instead. Both scanners split alike; a property test holds them to it. The
+// reader that builds a stored table's columns (csv-table.ts in services/compute) splits alike too.
 import { QUOTE, quoted, SNIFF_CHARS, UNLIMITED, type Dialect } from './csv-scan.js';
 import { DtypeGuess, INFER_ROWS, sniffCsv, uniqueNames, type CsvLayout, type CsvOptions } from './csv.js';
 import { booleanAt, decimalAt, integerAt } from './field-numbers.js';
 import { utf8Body } from './utf8.js';
+import { keepShapes } from './kept-shapes.js';
 
 /** A CSV's layout and its bytes without a byte-order mark. */
 export interface BytesLayout extends CsvLayout {
@@ -324,7 +326,7 @@ class BoundsScan {
 }
 
 /** Where a quoted field starting at `start` (its opening quote) continues after its closing quote. */
-function afterQuoted(bytes: Buffer, start: number): number {
+export function afterQuoted(bytes: Buffer, start: number): number {
   let from = start + 1;
   for (;;) {
     const close = bytes.indexOf(QUOTE, from);
@@ -347,3 +349,9 @@ export function fieldText(bytes: Buffer, start: number, end: number): string {
   const { value, next } = quoted(raw, 0);
   return value + raw.slice(next);
 }
+
+// See kept-shapes.ts.
+keepShapes(
+  new BoundsScan(Buffer.alloc(0), { delimiter: ',', newline: '\n' }, new HeadScan(Buffer.alloc(0), 1)),
+  new HeaderRow(Buffer.alloc(0)),
+);

@@ -3,6 +3,7 @@
 // value that does not fit the inferred dtype is null, ragged rows are cut or padded, no dates.
 import { scanRows, sniffDialect, UNLIMITED, type Dialect, type RowSink } from './csv-scan.js';
 import type { Cell, Column, Dtype, Frame } from './frame.js';
+import { keepShapes } from './kept-shapes.js';
 
 export const INFER_ROWS = 10_000;
 
@@ -302,3 +303,6 @@ export interface CsvLayout {
   dialect: Dialect;
   columns: Array<{ name: string; dtype: Dtype }>;
 }
+
+// See kept-shapes.ts.
+keepShapes(new DtypeGuess(), new RowReader({ delimiter: ',', newline: '\n' }, new FrameCells(1)));

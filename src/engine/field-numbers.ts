@@ -3,7 +3,7 @@
 // caller, which converts the text.
 
 /** 10 to the powers 0 to 15, each exact as a double. */
-const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
+export const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
  * An unquoted decimal of at most 15 digits with one point ("52.74", "-.5", "1."), as Number() reads

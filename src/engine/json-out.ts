@@ -7,6 +7,7 @@ import { QUOTE } from './csv-scan.js';
 import { cellAt } from './csv-keys.js';
 import { booleanAt } from './field-numbers.js';
 import type { Cell, Dtype } from './frame.js';
+import { keepShapes } from './kept-shapes.js';
 
 /** A growing buffer of JSON text. */
 export class JsonOut {
@@ -162,3 +163,6 @@ function numberAsWritten(bytes: Buffer, start: number, end: number, dtype: Dtype
   while (bytes[point + 1 + zeros] === 0x30) zeros++;
   return zeros < 6 && fraction - zeros <= 15;
 }
+
+// See kept-shapes.ts.
+keepShapes(new JsonOut(1));

@@ -4,6 +4,7 @@
 // took 2.3-2.6 s for two 1M-row tables keyed by two columns (by hand).
 import { ByteIds } from './byte-ids.js';
 import type { DataColumn, TypedColumn } from './data-column.js';
+import { keepShapes } from './kept-shapes.js';
 
 /** Each row's key as a double (NaN for a null key), and how many rows have a null key. */
 export interface IntegerKeys {
@@ -121,3 +122,6 @@ export function sharedKeyIds(
   const ids = new ByteIds();
   return [idsOf(a, heightA, ids), idsOf(b, heightB, ids)];
 }
+
+// See kept-shapes.ts.
+keepShapes(new KeyBuffer());

@@ -8,6 +8,7 @@ import { valueAt, type DataColumn, type NumberColumn } from './data-column.js';
 import type { Dataset } from './datadiff.js';
 import { sharedKeyIds, type IntegerKeys } from './key-ids.js';
 import { numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
+import { keepShapes } from './kept-shapes.js';
 
 export interface KeyIndex {
   /** Distinct non-null keys. */
@@ -281,3 +282,10 @@ export class MapIndex implements KeyIndex {
     return row === undefined ? -1 : this.repeats.has(key) ? -2 : row;
   }
 }
+
+// See kept-shapes.ts.
+keepShapes(
+  new IntegerIndex(new Float64Array(0), 0),
+  new DenseIndex(new Float64Array(0), 0, 0, 0),
+  new MapIndex([], 0),
+);

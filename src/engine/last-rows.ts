@@ -1,5 +1,6 @@
 // Rows matched by their keys (the bytes oxen hashes over some columns) for the tabular diff
 // (tabular-diff.ts), without a Map of a million strings.
+import { keepShapes } from './kept-shapes.js';
 
 /**
  * Per distinct key (a row's hashed bytes), the last row that has it, in an open-addressing table of
@@ -83,3 +84,6 @@ function hashOf(key: string | null): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
+
+// See kept-shapes.ts.
+keepShapes(new LastRows([]));

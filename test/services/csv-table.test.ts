@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../../src/engine/csv.js';
+import { readCsv, type CsvOptions } from '../../src/engine/csv.js';
 import type { Dataset } from '../../src/engine/datadiff.js';
 import { csvTableData } from '../../src/services/compute/csv-table.js';
 import { readTableBytes } from '../../src/services/compute/table-bytes.js';
@@ -12,8 +12,8 @@ type Table = Omit<Dataset, 'values'> & { values: unknown[][] };
  * The frame readCsv reads from `text`, as a stored table holds it: NaN and the infinities as null
  * (table-bytes.ts).
  */
-function viaFrame(text: string): Table | { error: string } {
-  const parsed = readCsv(text, { refuseDuplicateNames: true });
+function viaFrame(text: string, options: CsvOptions = {}): Table | { error: string } {
+  const parsed = readCsv(text, { refuseDuplicateNames: true, ...options });
   if (!parsed.ok) return { error: parsed.error };
   const { columns, height } = parsed.frame;
   return {
@@ -26,8 +26,8 @@ function viaFrame(text: string): Table | { error: string } {
 }
 
 /** What csvTableData stores for a CSV given as text or bytes, read back as cells (or its error). */
-function stored(csv: string | Uint8Array): Table | { error: string } {
-  const out = csvTableData(csv, { refuseDuplicateNames: true });
+function stored(csv: string | Uint8Array, options: CsvOptions = {}): Table | { error: string } {
+  const out = csvTableData(csv, { refuseDuplicateNames: true, ...options });
   if (!out.ok) return { error: out.error };
   const { columns, values, height } = readTableBytes(out.data);
   return { columns, values: values.map((c) => cellsOf(c, height)), height };
@@ -51,6 +51,12 @@ describe('a CSV stored from its bytes', () => {
       'true',
       'FALSE',
       '12345678901234567',
+      '-',
+      '.5',
+      '1.',
+      '+1',
+      ' 1',
+      'a"b',
     ),
     fc.stringMatching(/^[a-z0-9 .é€\\/-]{0,6}$/),
     fc
@@ -77,6 +83,97 @@ describe('a CSV stored from its bytes', () => {
       }),
       { numRuns: 300, seed: 20261206 },
     );
+  });
+
+  it('reads the cells of typed columns after the typed head as readCsv does, whatever they hold', () => {
+    // The first 10,000 rows type the columns (INFER_ROWS): integers, decimals, booleans, text. The
+    // rows after them hold cells of every shape, which the reader reads from the bytes when it can.
+    const head = Array.from({ length: 10_000 }, (_, k) => `${k - 5000},${k / 4},${k % 3 === 0},w${k % 7}`);
+    const cell = fc.constantFrom(
+      '',
+      '0',
+      '-0',
+      '7',
+      '-12',
+      '007',
+      '2147483647',
+      '2147483648',
+      '-2147483649',
+      '123456789012345',
+      '1234567890123456',
+      '12345678901234567890',
+      '1.5',
+      '-.5',
+      '1.',
+      '.',
+      '-',
+      '+1',
+      ' 1',
+      '1 ',
+      '1e3',
+      '0.1',
+      '-0.0',
+      '12345678901234.5',
+      '1.2.3',
+      'inf',
+      '-INF',
+      'nan',
+      'true',
+      'False',
+      'TRUE ',
+      'x',
+      '"12"',
+      '"1.5"',
+      '"true"',
+      '""',
+      '"a,b"',
+      '"a""b"',
+      'a"b',
+      '"x"y',
+      'é',
+      '0.9999999999999999',
+      '.1234567890123456',
+      'a\rb',
+      '1\r',
+    );
+    const tail = fc.record({
+      rows: fc.array(fc.array(cell, { minLength: 0, maxLength: 5 }), { minLength: 1, maxLength: 12 }),
+      newline: fc.constantFrom('\n', '\r\n', '\r'),
+    });
+    fc.assert(
+      fc.property(tail, ({ rows, newline }) => {
+        const text = ['i,f,b,t', ...head, ...rows.map((r) => r.join(','))].join(newline);
+        const expected = viaFrame(text);
+        expect('columns' in expected && expected.columns.map((c) => c.dtype)).toEqual([
+          'i64',
+          'f64',
+          'bool',
+          'str',
+        ]);
+        expect(stored(Buffer.from(text))).toEqual(expected);
+      }),
+      { numRuns: 60, seed: 20261207 },
+    );
+  });
+
+  it('reads a delimiter of two characters, short and long rows and quoted fields among them', () => {
+    const text = 'a::b::c\n1::x::2.5\n2::"y::z"\n\n3::"w"::1::extra::"e::f"\n4\n';
+    expect(stored(text, { delimiter: '::' })).toEqual(viaFrame(text, { delimiter: '::' }));
+    expect(stored(text, { delimiter: '::' })).toMatchObject({ height: 4 });
+  });
+
+  it('keeps integers in 32 bits and others as doubles when the file has more rows than its head suggests', () => {
+    // Long rows first, then short ones: the columns outgrow the rows guessed from the head.
+    const lines = ['id,amount,note'];
+    for (let i = 0; i < 12_000; i++)
+      lines.push(`${i},${i % 2 ? i + 0.5 : i},${i < 100 ? 'x'.repeat(500) : ''}`);
+    const text = lines.join('\n');
+    const out = csvTableData(text, { refuseDuplicateNames: true });
+    if (!out.ok) throw new Error(out.error);
+    const [ids, amounts] = readTableBytes(out.data).values;
+    expect(ids).toMatchObject({ kind: 'number', values: expect.any(Int32Array) });
+    expect(amounts).toMatchObject({ kind: 'number', values: expect.any(Float64Array) });
+    expect(stored(text)).toEqual(viaFrame(text));
   });
 
   it('keeps a text column of distinct values as bytes, one of repeats as words, and reads past the first 1,000', () => {

@@ -14,7 +14,7 @@ export const SAMPLE = 1000;
  */
 export const mostDistinct = (distinct: number, sampled: number) => distinct * 2 > sampled;
 
-function grown<T extends Uint8Array | Uint32Array | Float64Array>(array: T, needed: number): T {
+function grown<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
   const larger = new (array.constructor as new (length: number) => T)(Math.max(array.length * 2, needed, 16));
   larger.set(array);
@@ -29,12 +29,14 @@ function markNull(nulls: Uint8Array | null, row: number, capacity: number): Uint
 }
 
 export class NumberBuilder {
-  private values: Float64Array;
+  /** The values while every one is a 32-bit integer (half the bytes of doubles); then null. */
+  private integers: Int32Array | null;
+  private doubles: Float64Array | null = null;
   private nulls: Uint8Array | null = null;
   rows = 0;
 
-  constructor(capacity: number) {
-    this.values = new Float64Array(capacity);
+  constructor(private readonly capacity: number) {
+    this.integers = new Int32Array(capacity);
   }
 
   /**
@@ -42,23 +44,46 @@ export class NumberBuilder {
    * kept them (JSON has no such number).
    */
   push(value: number | null): void {
-    const row = this.rows++;
-    this.values = grown(this.values, row + 1);
-    if (value === null || !Number.isFinite(value)) this.nulls = markNull(this.nulls, row, this.values.length);
-    else this.values[row] = value;
+    if (value === null || !Number.isFinite(value))
+      this.nulls = markNull(this.nulls, this.rows++, this.capacity);
+    else this.pushFinite(value);
   }
 
-  /** The column; as 32-bit integers when every value is one (half the bytes of doubles). */
-  finish(): NumberColumn {
-    const values = this.values.subarray(0, this.rows);
-    const nulls = this.nulls && grown(this.nulls, this.rows).subarray(0, this.rows);
-    let integers = true;
-    for (let i = 0; i < values.length && integers; i++) {
-      const value = values[i]!;
-      // An Int32Array has no -0: a column holding one stays doubles.
-      integers = (value | 0) === value && (value !== 0 || 1 / value > 0);
+  /** A number known to be finite (not NaN, not an infinity). */
+  pushFinite(value: number): void {
+    const row = this.rows++;
+    const { integers, doubles } = this;
+    // An Int32Array has no -0: a column holding one is doubles.
+    if (integers !== null && row < integers.length && (value | 0) === value && (value !== 0 || 1 / value > 0))
+      integers[row] = value;
+    else if (doubles !== null && row < doubles.length) doubles[row] = value;
+    else this.pushDouble(row, value);
+  }
+
+  private pushDouble(row: number, value: number): void {
+    if (this.integers !== null && (value | 0) === value && (value !== 0 || 1 / value > 0)) {
+      // The integers' array is full.
+      this.integers = grown(this.integers, row + 1);
+      this.integers[row] = value;
+      return;
     }
-    return { kind: 'number', values: integers ? new Int32Array(values) : values, nulls };
+    if (this.doubles === null) {
+      // The first value that is not a 32-bit integer: the integers so far become doubles.
+      this.doubles = new Float64Array(Math.max(this.integers!.length, row + 1));
+      this.doubles.set(this.integers!.subarray(0, row));
+      this.integers = null;
+    }
+    if (row >= this.doubles.length) this.doubles = grown(this.doubles, row + 1);
+    this.doubles[row] = value;
+  }
+
+  finish(): NumberColumn {
+    const nulls = this.nulls && grown(this.nulls, this.rows).subarray(0, this.rows);
+    const values =
+      this.integers !== null
+        ? grown(this.integers, this.rows).subarray(0, this.rows)
+        : grown(this.doubles!, this.rows).subarray(0, this.rows);
+    return { kind: 'number', values, nulls };
   }
 }
 
@@ -71,7 +96,7 @@ export class BoolBuilder {
   }
 
   push(value: boolean | null): void {
-    this.values = grown(this.values, this.rows + 1);
+    if (this.rows >= this.values.length) this.values = grown(this.values, this.rows + 1);
     this.values[this.rows++] = value === null ? 2 : value ? 1 : 0;
   }
 
@@ -108,7 +133,7 @@ export class TextBuilder {
   }
 
   private ended(): void {
-    this.offsets = grown(this.offsets, this.rows + 2);
+    if (this.rows + 2 > this.offsets.length) this.offsets = grown(this.offsets, this.rows + 2);
     this.offsets[++this.rows] = this.bytes.length;
   }
 
@@ -153,7 +178,7 @@ export class WordsBuilder {
   }
 
   private pushCode(code: number): void {
-    this.codes = grown(this.codes, this.rows + 1);
+    if (this.rows >= this.codes.length) this.codes = grown(this.codes, this.rows + 1);
     this.codes[this.rows++] = code;
   }
 

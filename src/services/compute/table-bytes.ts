@@ -22,6 +22,7 @@ import {
   TextBuilder,
   WordsBuilder,
 } from './column-builders.js';
+import { keepShapes } from '../../engine/kept-shapes.js';
 
 const MAGIC = Buffer.from('DMT1');
 
@@ -145,15 +146,11 @@ export function readTableBytes(data: Uint8Array): Dataset {
   return { columns: header.columns, values, height };
 }
 
-/** Text that UTF-8 cannot hold as it is: a column of it is kept as cells, whose JSON escapes it. */
-export const LONE_SURROGATE = /\p{Cs}/u;
-
 /** A column of cells typed: by the one kind its values have, or kept as cells when they mix kinds. */
 function typedColumn(cells: Cell[]): DataColumn {
   const kinds = new Set<string>();
   for (const cell of cells)
-    if (cell !== null)
-      kinds.add(typeof cell === 'string' && LONE_SURROGATE.test(cell) ? 'unpaired' : typeof cell);
+    if (cell !== null) kinds.add(typeof cell === 'string' && !cell.isWellFormed() ? 'unpaired' : typeof cell);
   const [kind] = kinds;
   if (kinds.size > 1 || kind === 'unpaired') return cells;
   if (kind === 'number') {
@@ -192,3 +189,22 @@ export function tableBytes({ columns, values, height }: Dataset): Buffer {
     height,
   });
 }
+
+// See kept-shapes.ts: a small table read back, with a column of each kind a table's bytes hold.
+keepShapes(
+  readTableBytes(
+    tableBytes({
+      columns: ['i', 'n', 'f', 'b', 't', 'w', 'c'].map((name) => ({ name, dtype: 'str' as const })),
+      values: [
+        [1, 2],
+        [1, null],
+        [1.5, 2],
+        [true, false],
+        ['a', 'b'],
+        ['x', 'x'],
+        [1, 'x'],
+      ],
+      height: 2,
+    }),
+  ),
+);
