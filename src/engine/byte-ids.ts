@@ -9,9 +9,12 @@ import { keepShapes } from './kept-shapes.js';
 const STEPS_PER_UNIT = 8;
 const START_STEPS = 1 << 16;
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 function hashOf(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 0x01000193);
+  let hash = FNV_OFFSET;
+  for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, FNV_PRIME);
   return hash >>> 0;
 }
 
@@ -36,13 +39,38 @@ export class ByteIds {
     return this.starts.length - 1;
   }
 
+  /** Where the field fieldId last read ends. */
+  fieldEnd = 0;
+
   /** The id of `source[start, end)`, a new one when those bytes have none yet. */
   idOf(source: Uint8Array, start: number, end: number): number {
-    if (this.byText) return this.textId(source, start, end);
+    return this.byText
+      ? this.textId(source, start, end)
+      : this.hashedId(source, start, end, hashOf(source, start, end));
+  }
+
+  /**
+   * idOf of the field at `start`, which ends at its first byte `stop1` or `stop2` (a one-byte
+   * delimiter or line break), or at `end`: hashed as its end is looked for. Sets `fieldEnd` to its end.
+   */
+  fieldId(source: Uint8Array, start: number, end: number, stop1: number, stop2: number): number {
+    let hash = FNV_OFFSET;
+    let at = start;
+    for (; at < end; at++) {
+      const byte = source[at]!;
+      if (byte === stop1 || byte === stop2) break;
+      hash = Math.imul(hash ^ byte, FNV_PRIME);
+    }
+    this.fieldEnd = at;
+    return this.byText ? this.textId(source, start, at) : this.hashedId(source, start, at, hash >>> 0);
+  }
+
+  /** idOf, the bytes' hash given. */
+  private hashedId(source: Uint8Array, start: number, end: number, hash: number): number {
     this.budget += STEPS_PER_UNIT * (1 + end - start);
     const { slots, bytes, starts } = this;
     const mask = slots.length - 1;
-    let slot = hashOf(source, start, end) & mask;
+    let slot = hash & mask;
     for (let id = slots[slot]!; id !== 0; id = slots[slot]!) {
       const from = starts[id - 1]!;
       const length = end - start;

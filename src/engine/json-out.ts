@@ -38,6 +38,28 @@ export class JsonOut {
     this.length = at;
   }
 
+  /**
+   * Appends `source` from `start` up to its first byte `stop1` or `stop2`, or `end`; returns where
+   * it stopped. One pass for a field whose end is not known yet: it is looked for as it is copied.
+   */
+  copyUntil(source: Buffer, start: number, end: number, stop1: number, stop2: number): number {
+    let at = start;
+    for (;;) {
+      // Room for a stretch of 64 bytes at a time: most fields fit in one.
+      this.room(64);
+      const { bytes } = this;
+      let out = this.length;
+      const limit = Math.min(end, at + 64);
+      for (; at < limit; at++) {
+        const byte = source[at]!;
+        if (byte === stop1 || byte === stop2) break;
+        bytes[out++] = byte;
+      }
+      this.length = out;
+      if (at < limit || at >= end) return at;
+    }
+  }
+
   /** Appends text (in UTF-8). */
   text(text: string): void {
     this.room(text.length * 3);

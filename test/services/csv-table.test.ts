@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readCsv, type CsvOptions } from '../../src/engine/csv.js';
+import type { WordsColumn } from '../../src/engine/data-column.js';
 import type { Dataset } from '../../src/engine/datadiff.js';
 import { csvTableData } from '../../src/services/compute/csv-table.js';
 import { readTableBytes } from '../../src/services/compute/table-bytes.js';
@@ -173,6 +174,24 @@ describe('a CSV stored from its bytes', () => {
     const [ids, amounts] = readTableBytes(out.data).values;
     expect(ids).toMatchObject({ kind: 'number', values: expect.any(Int32Array) });
     expect(amounts).toMatchObject({ kind: 'number', values: expect.any(Float64Array) });
+    expect(stored(text)).toEqual(viaFrame(text));
+  });
+
+  it('copies long text, and finds each word once, quoted or not, past the table that first held them', () => {
+    // Text of up to 150 bytes, distinct; words repeated (300 in the first 1,000 rows, which tell
+    // the column's kind), some quoted, and more of them in all (700) than the ids' first table holds (512).
+    const lines = ['id,long,word'];
+    for (let i = 0; i < 3000; i++) {
+      const word = `w${i < 1000 ? i % 300 : (i * 3) % 700}`;
+      lines.push(`${i},long-${i}-${'y'.repeat(i % 150)},${i % 3 ? word : `"${word}"`}`);
+    }
+    const text = lines.join('\n');
+    const out = csvTableData(text, { refuseDuplicateNames: true });
+    if (!out.ok) throw new Error(out.error);
+    expect(storedAs(out.data)).toEqual(['number', 'text', 'words']);
+    const words = (readTableBytes(out.data).values[2] as WordsColumn).words;
+    expect(new Set(words).size).toBe(700);
+    expect(words).toHaveLength(700);
     expect(stored(text)).toEqual(viaFrame(text));
   });
 

@@ -122,6 +122,18 @@ export class TextBuilder {
     this.ended();
   }
 
+  /**
+   * The unquoted field at `start`, whose end is its first byte `stop1` or `stop2` (a one-byte
+   * delimiter or line break), or `end`: its bytes are copied as its end is looked for. Returns that
+   * end. An empty field is null.
+   */
+  pushField(source: Buffer, start: number, end: number, stop1: number, stop2: number): number {
+    const fieldEnd = this.bytes.copyUntil(source, start, end, stop1, stop2);
+    if (fieldEnd === start) this.nulls = markNull(this.nulls, this.rows, this.offsets.length);
+    this.ended();
+    return fieldEnd;
+  }
+
   pushText(text: string): void {
     this.bytes.text(text);
     this.ended();
@@ -162,7 +174,24 @@ export class WordsBuilder {
 
   /** The text whose UTF-8 bytes are `source[start, end)`. */
   pushBytes(source: Buffer, start: number, end: number): void {
-    const code = this.ids.idOf(source, start, end);
+    this.pushWord(this.ids.idOf(source, start, end), source, start, end);
+  }
+
+  /** TextBuilder.pushField's words: the field's bytes are hashed as its end is looked for. */
+  pushField(source: Buffer, start: number, end: number, stop1: number, stop2: number): number {
+    const first = start < end ? source[start] : stop1;
+    if (first === stop1 || first === stop2) {
+      this.pushCode(0);
+      return start;
+    }
+    const code = this.ids.fieldId(source, start, end, stop1, stop2);
+    const fieldEnd = this.ids.fieldEnd;
+    this.pushWord(code, source, start, fieldEnd);
+    return fieldEnd;
+  }
+
+  /** Word `code` (the bytes `source[start, end)`), new when it is the next one. */
+  private pushWord(code: number, source: Buffer, start: number, end: number): void {
     if (code > this.words.length) this.words.push(source.toString('utf8', start, end));
     this.pushCode(code);
   }

@@ -189,14 +189,15 @@ class ColumnsReader {
     }
     const width = this.kinds.length;
     let c = 0;
-    for (;;) {
-      pos = this.field(c++, pos);
-      if (pos >= end || this.newlineAt(pos)) break;
+    pos = this.field(c++, pos);
+    // Each field ends at a delimiter, a line break or the end.
+    while (pos < end && bytes[pos] === this.d0 && (this.singleBytes || !this.newlineAt(pos))) {
       pos += this.delimiter.length;
       if (c === width) {
         pos = this.skipRest(pos);
         break;
       }
+      pos = this.field(c++, pos);
     }
     for (; c < width; c++) this.pushNull(c);
     this.rows++;
@@ -222,11 +223,15 @@ class ColumnsReader {
         return end;
       }
       case TEXT: {
+        if (this.singleBytes && bytes[start] !== QUOTE)
+          return (builder as TextBuilder).pushField(bytes, start, this.end, this.d0, this.n0);
         const end = this.fieldEnd(start);
         textField(builder as TextBuilder, bytes, start, end);
         return end;
       }
       default: {
+        if (this.singleBytes && bytes[start] !== QUOTE)
+          return (builder as WordsBuilder).pushField(bytes, start, this.end, this.d0, this.n0);
         const end = this.fieldEnd(start);
         textField(builder as WordsBuilder, bytes, start, end);
         return end;
@@ -251,7 +256,11 @@ class ColumnsReader {
       else if (byte === POINT && decimals && point < 0) point = at;
       else break;
     }
-    if (this.endsAt(at)) {
+    const stop = at < end ? bytes[at] : -1;
+    if (
+      stop === -1 ||
+      ((stop === this.d0 || stop === this.n0) && (this.singleBytes || this.boundaryAt(at)))
+    ) {
       const digits = at - first - (point < 0 ? 0 : 1);
       if (digits > 0 && digits <= 15) {
         const scaled = point < 0 ? value : value / TENS[at - point - 1]!;
@@ -296,13 +305,6 @@ class ColumnsReader {
       if (at >= this.end || this.newlineAt(at)) return at;
       at += this.delimiter.length;
     }
-  }
-
-  /** Whether a field ends at `at`: the end, a delimiter or a line break. */
-  private endsAt(at: number): boolean {
-    if (at >= this.end) return true;
-    const byte = this.bytes[at];
-    return (byte === this.d0 || byte === this.n0) && (this.singleBytes || this.boundaryAt(at));
   }
 
   private boundaryAt(at: number): boolean {
