@@ -120,12 +120,12 @@ class TextSample implements BoundsSink {
 
 type Builder = NumberBuilder | BoolBuilder | TextBuilder | WordsBuilder;
 
-// The kinds of column the reader tells apart, as small integers for its switch.
+// The kinds of column the reader tells apart, as small integers for its switch (text is kept as
+// bytes or as words).
 const INTEGERS = 0;
 const NUMBERS = 1;
 const BOOLEANS = 2;
 const TEXT = 3;
-const WORDS = 4;
 
 /**
  * Each column built from the rows of a CSV's bytes, with scanBounds' rules (csv-bounds.ts), in one
@@ -160,9 +160,7 @@ class ColumnsReader {
           : NUMBERS
         : builder instanceof BoolBuilder
           ? BOOLEANS
-          : builder instanceof TextBuilder
-            ? TEXT
-            : WORDS,
+          : TEXT,
     );
     this.end = bytes.length;
     this.delimiter = Buffer.from(dialect.delimiter);
@@ -222,31 +220,24 @@ class ColumnsReader {
         );
         return end;
       }
-      case TEXT: {
-        if (this.singleBytes && bytes[start] !== QUOTE)
-          return (builder as TextBuilder).pushField(bytes, start, this.end, this.d0, this.n0);
-        const close = this.plainQuoted(start);
-        if (close >= 0) {
-          (builder as TextBuilder).pushBytes(bytes, start + 1, close);
-          return close + 1;
-        }
-        const end = this.fieldEnd(start);
-        textField(builder as TextBuilder, bytes, start, end);
-        return end;
-      }
-      default: {
-        if (this.singleBytes && bytes[start] !== QUOTE)
-          return (builder as WordsBuilder).pushField(bytes, start, this.end, this.d0, this.n0);
-        const close = this.plainQuoted(start);
-        if (close >= 0) {
-          (builder as WordsBuilder).pushBytes(bytes, start + 1, close);
-          return close + 1;
-        }
-        const end = this.fieldEnd(start);
-        textField(builder as WordsBuilder, bytes, start, end);
-        return end;
-      }
+      default: // TEXT
+        return this.text(builder as TextBuilder | WordsBuilder, start);
     }
+  }
+
+  /** A text field, of text kept as bytes or as words. */
+  private text(builder: TextBuilder | WordsBuilder, start: number): number {
+    const { bytes } = this;
+    if (this.singleBytes && bytes[start] !== QUOTE)
+      return builder.pushField(bytes, start, this.end, this.d0, this.n0);
+    const close = this.plainQuoted(start);
+    if (close >= 0) {
+      builder.pushBytes(bytes, start + 1, close);
+      return close + 1;
+    }
+    const end = this.fieldEnd(start);
+    textField(builder, bytes, start, end);
+    return end;
   }
 
   /**
