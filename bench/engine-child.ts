@@ -1,10 +1,10 @@
 // One engine run for bench/engine.ts, in a process of its own: `keyed a.csv b.csv`, `table a.csv
-// b.csv`, `parse a.csv`, `columns a.csv`, `scan a.csv` or `text a.txt b.txt`. Prints {ms, maxRssMb, …} as one JSON line;
-// the time covers reading the files (and, for `keyed`, making the derived rows), but for `table`,
-// `parse`, `columns` and `scan`, which time the engine over files already in memory. `keyed` also times the compare a second time (againMs) and tells the
-// process's memory before the first (idleRssMb). It is built with the server (tsconfig.build.json)
-// and run as plain JavaScript, as the server runs, so that neither tsx's loader nor its memory is in
-// the figures.
+// b.csv`, `parse a.csv`, `columns a.csv`, `scan a.csv` or `text a.txt b.txt`. Prints {ms, maxRssMb,
+// …} as one JSON line; the time covers reading the files (and, for `keyed`, making the derived
+// rows), but for `table`, `parse`, `columns` and `scan`, which time the engine over files already in
+// memory. `keyed` also times the compare a second time (againMs) and tells the process's memory
+// before the first (idleRssMb). It is built with the server (tsconfig.build.json) and run as plain
+// JavaScript, as the server runs, so that neither tsx's loader nor its memory is in the figures.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createComputePool } from '../src/services/compute/pool.js';
@@ -12,7 +12,7 @@ import { tableDiffTask, textDiffTask } from '../src/services/compute/tasks.js';
 import { CsvSide } from '../src/engine/keyed-csv.js';
 import { readFrame } from '../src/engine/read-frame.js';
 import { csvTableData } from '../src/services/compute/csv-table.js';
-import { warmUpCsv } from '../src/services/datafold/sources.js';
+import { WARM_TABLES, warmUpCsv } from '../src/services/datafold/sources.js';
 
 const [kind, a, b] = process.argv.slice(2) as [string, string, string];
 
@@ -62,8 +62,8 @@ if (kind === 'keyed') {
   figures = { ms, height: frame?.height };
 } else if (kind === 'columns') {
   // A whole CSV read as registering a data source's table reads it: into typed columns, stored.
-  // After the server's own warm-up at start, which builds a made-up table four times (sources.ts).
-  for (let i = 0; i < 4; i++) csvTableData(warmUpCsv(), {});
+  // After the server's own warm-up at start, which builds a made-up table a few times (sources.ts).
+  for (let i = 0; i < WARM_TABLES; i++) csvTableData(warmUpCsv(), {});
   const bytes = readFileSync(a);
   const [stored, ms] = await timed(() => csvTableData(bytes, {}));
   if (!stored.ok) throw new Error(stored.error);

@@ -57,10 +57,11 @@ export class NumberBuilder {
     if (integers !== null && row < integers.length && (value | 0) === value && (value !== 0 || 1 / value > 0))
       integers[row] = value;
     else if (doubles !== null && row < doubles.length) doubles[row] = value;
-    else this.pushDouble(row, value);
+    else this.pushSlowly(row, value);
   }
 
-  private pushDouble(row: number, value: number): void {
+  /** What pushFinite's fast cases leave: an array full, or the first value that is not a 32-bit integer. */
+  private pushSlowly(row: number, value: number): void {
     if (this.integers !== null && (value | 0) === value && (value !== 0 || 1 / value > 0)) {
       // The integers' array is full.
       this.integers = grown(this.integers, row + 1);

@@ -129,12 +129,13 @@ const TEXT = 3;
 
 /**
  * Each column built from the rows of a CSV's bytes, with scanBounds' rules (csv-bounds.ts), in one
- * loop that reads a field as its column wants it: a number's digits as it looks for the field's end,
- * text's bytes copied once its end is found. Fields that are quoted, and numbers not written as
- * field-numbers.ts reads them, are read as the field's text, as readCsv reads them. A short row's
- * missing cells are null; a long row's extra fields are skipped. It replaces a sink of scanBounds,
- * which found each field's end, then read its digits again behind a call per field: a 1M-row table
- * was built at 59-70 MB/s so.
+ * loop that reads a field as its column wants it, as it looks for the field's end: a number's
+ * digits read, a text's bytes copied, a word's hashed (in a dialect of longer delimiters or line
+ * breaks, a text field's end is found first). Quoted fields with a quote inside, and numbers not
+ * written as field-numbers.ts reads them, are read as the field's text, as readCsv reads them. A
+ * short row's missing cells are null; a long row's extra fields are skipped. It replaces a sink of
+ * scanBounds, which found each field's end, then read its bytes again behind a call per field: a
+ * 1M-row table was built at 59-70 MB/s so.
  */
 class ColumnsReader {
   rows = 0;
@@ -150,7 +151,7 @@ class ColumnsReader {
   constructor(
     private readonly bytes: Buffer,
     dialect: Dialect,
-    private readonly dtypes: Dtype[],
+    dtypes: Dtype[],
     private readonly builders: Builder[],
   ) {
     this.kinds = Uint8Array.from(builders, (builder, c) =>

@@ -48,7 +48,7 @@ function tableOf(name: string, spec: unknown, readBeside: ReadBeside | undefined
 }
 
 /** How many times warmUp builds its table. */
-const WARM_TABLES = 4;
+export const WARM_TABLES = 4;
 
 /**
  * A CSV of 1,000 rows with a column of each kind a stored table keeps: integers (with empty
