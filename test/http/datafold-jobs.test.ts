@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, datafoldSpecOnce, type App } from '../../src/app.js';
 import { BUNDLED_DATA } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/db.js';
+import { STEP_BYTES } from '../../src/services/compute/csv-table.js';
 import { build, call } from '../helpers/app.js';
 
 // Data diff jobs end to end: numbers checked by hand on small tables registered through the admin
@@ -233,6 +234,43 @@ describe('creating and running a data diff', () => {
     expect(json.file2).toBe(pathToFileURL(join(dataDir, 'b.csv')).href);
     const done = await poll(app, json.id);
     expect(done.json.diff_stats).toMatchObject({ diff_rows_count: 1, table_a_row_count: 2 });
+  });
+});
+
+describe('registering a large CSV through the admin API', () => {
+  it('reads it a slice per turn of the event loop, answering other requests meanwhile, then diffs it whole', async () => {
+    // Rows enough for three slices of the reader.
+    const lines = ['id,name,kind,amount'];
+    let size = 0;
+    for (let i = 0; size < 2.5 * STEP_BYTES; i++) {
+      const line = `${i},name-${i},${['a', 'b', 'c'][i % 3]},${i / 4}`;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    const rows = lines.length - 1;
+    let turns = 0;
+    let registering = true;
+    const count = () => {
+      turns++;
+      if (registering) setImmediate(count);
+    };
+    setImmediate(count);
+    const answered: string[] = [];
+    const registered = register(app, 20, { 'BIG.T': lines.join('\n') }).then(() => {
+      registering = false;
+      answered.push('register');
+    });
+    const health = app.app.inject('/_mock/health').then(() => answered.push('health'));
+    await Promise.all([registered, health]);
+    expect(answered).toEqual(['health', 'register']);
+    expect(turns).toBeGreaterThanOrEqual(3);
+    const { json } = await create(
+      app,
+      diffBody({ data_source1_id: 20, data_source2_id: 20, table1: ['BIG', 'T'], table2: ['BIG', 'T'] }),
+    );
+    const done = await poll(app, json.id);
+    expect(done.json).toMatchObject({ status: 'done', result: 'identical' });
+    expect(done.json.diff_stats).toMatchObject({ table_a_row_count: rows, table_b_row_count: rows });
   });
 });
 

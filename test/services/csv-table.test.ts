@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readCsv, type CsvOptions } from '../../src/engine/csv.js';
 import type { WordsColumn } from '../../src/engine/data-column.js';
 import type { Dataset } from '../../src/engine/datadiff.js';
-import { csvTableData } from '../../src/services/compute/csv-table.js';
+import { csvTableData, csvTableSteps, STEP_BYTES } from '../../src/services/compute/csv-table.js';
 import { readTableBytes } from '../../src/services/compute/table-bytes.js';
 import { cellsOf, storedAs } from '../helpers/stored-table.js';
 
@@ -193,6 +193,24 @@ describe('a CSV stored from its bytes', () => {
     expect(new Set(words).size).toBe(700);
     expect(words).toHaveLength(700);
     expect(stored(text)).toEqual(viaFrame(text));
+  });
+
+  it('reads a large table in steps of STEP_BYTES, to the same bytes as at once', () => {
+    const lines = ['id,name'];
+    let size = 0;
+    for (let i = 0; size < 2.5 * STEP_BYTES; i++) {
+      lines.push(`${i},name-${i}`);
+      size += lines[lines.length - 1]!.length + 1;
+    }
+    const text = lines.join('\n');
+    const steps = csvTableSteps(text, { refuseDuplicateNames: true });
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields++;
+    // After the text is made bytes, after the head is read, then after each of three slices of rows.
+    expect(yields).toBe(2 + 3);
+    const whole = csvTableData(text, { refuseDuplicateNames: true });
+    expect(step.value.ok && whole.ok && step.value.data.equals(whole.data)).toBe(true);
   });
 
   it('keeps a text column of distinct values as bytes, one of repeats as words, and reads past the first 1,000', () => {

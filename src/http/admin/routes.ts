@@ -59,7 +59,7 @@ export async function adminRoutes(
 
   // Datafold: a data source document (201; replaces the same id) and historical records (201).
   app.post('/_mock/datafold/data_sources', op('adminRegisterDataSource'), async (req, reply) =>
-    reply.code(201).send(sources.register(req.body)),
+    reply.code(201).send(await sources.registerInTurns(req.body)),
   );
   app.get('/_mock/datafold/data_sources', op('adminListDataSources'), async () => sources.list());
   app.post('/_mock/datafold/datadiffs', op('adminSeedDatadiffs'), async (req, reply) =>

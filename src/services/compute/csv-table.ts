@@ -17,6 +17,7 @@ import {
 } from './column-builders.js';
 import { encodeTable, tableBytes } from './table-bytes.js';
 import { keepShapes } from '../../engine/kept-shapes.js';
+import { runNow, type Steps } from '../steps.js';
 
 const MINUS = 0x2d;
 const POINT = 0x2e;
@@ -26,13 +27,26 @@ const POINT = 0x2e;
  * frame), or why readCsv refuses it. Bytes that are UTF-8, and text that is (no lone surrogate),
  * are read from the bytes (csvColumns); others are read as text, leniently, as before.
  */
-export function csvTableData(
-  csv: string | Uint8Array,
-  options: CsvOptions,
-): { ok: true; data: Buffer } | { ok: false; error: string } {
+export function csvTableData(csv: string | Uint8Array, options: CsvOptions): CsvTableResult {
+  return runNow(csvTableSteps(csv, options));
+}
+
+type CsvTableResult = { ok: true; data: Buffer } | { ok: false; error: string };
+
+/** Bytes read a step: 10-20 ms of a large table's columns. */
+export const STEP_BYTES = 2 << 20;
+
+/**
+ * csvTableData in steps (steps.ts): the text made bytes, the head read, then the rows STEP_BYTES a
+ * step, then the table's bytes made.
+ */
+export function* csvTableSteps(csv: string | Uint8Array, options: CsvOptions): Steps<CsvTableResult> {
   const bytes =
     typeof csv === 'string' ? (csv.isWellFormed() ? Buffer.from(csv) : null) : isUtf8(csv) ? csv : null;
-  if (bytes) return csvColumns(bytes, options);
+  if (bytes) {
+    yield;
+    return yield* csvColumns(bytes, options);
+  }
   const parsed = readCsv(typeof csv === 'string' ? csv : Buffer.from(csv).toString('utf8'), options);
   if (!parsed.ok) return parsed;
   const { columns, height } = parsed.frame;
@@ -52,10 +66,7 @@ export function csvTableData(
  * are made values. The head's bounds scan types the columns, and a sample of their first values
  * tells how each text column is kept.
  */
-function csvColumns(
-  bytes: Uint8Array,
-  options: CsvOptions,
-): { ok: true; data: Buffer } | { ok: false; error: string } {
+function* csvColumns(bytes: Uint8Array, options: CsvOptions): Steps<CsvTableResult> {
   const read = readLayout(bytes, options);
   if (!read.ok) return read;
   const { columns, header, body, dialect, rowsStart, rowsGuess } = read.layout;
@@ -82,7 +93,11 @@ function csvColumns(
           : new WordsBuilder(capacity),
   );
   const reader = new ColumnsReader(body, dialect, dtypes, builders);
-  reader.read(rowsStart);
+  yield;
+  for (let at = rowsStart; at < body.length;) {
+    at = reader.read(at, at + STEP_BYTES);
+    yield;
+  }
   const values = builders.map((builder) => builder.finish());
   return { ok: true, data: encodeTable({ columns, values, height: reader.rows }) };
 }
@@ -171,9 +186,14 @@ class ColumnsReader {
     this.singleBytes = this.delimiter.length === 1 && this.newline.length === 1;
   }
 
-  /** Reads the rows from `from`, the start of a row, to the end. */
-  read(from: number): void {
-    for (let pos = from; pos < this.end;) pos = this.row(pos);
+  /**
+   * Reads the rows from `from`, the start of a row, that start before `upTo`; returns where the next
+   * row starts (or the end).
+   */
+  read(from: number, upTo: number): number {
+    let pos = from;
+    while (pos < this.end && pos < upTo) pos = this.row(pos);
+    return pos;
   }
 
   /** Reads the row at `pos` (unless it is empty) and returns where the next one starts. */
