@@ -1,7 +1,8 @@
 // A throwaway in-memory SQLite database holding one data source's tables, in which a data diff reads
 // its side: a whole table, or the user's read-only query, narrowed by the user's filter (a WHERE
-// clause). It runs inside a data diff's own child process, so a query that runs away is stopped by
-// killing that process, and nothing it does can touch the server's own database.
+// clause). A side that runs SQL (a query or a filter, readsWithSql) is read inside a data diff's own
+// child process, so a query that runs away is stopped by killing that process, and nothing it does
+// can touch the server's own database; a whole table needs no SQL, and is read in a worker thread.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { valueAt } from '../engine/data-column.js';

@@ -1,7 +1,8 @@
 // The data diffs use cases: create and launch, read (optionally waiting for the end), list, archive,
 // results, summary, cancel. A job moves waiting → processing → done | failed | cancelled; the diff
-// itself runs in a worker thread, or in a child process of its own when it runs SQL (compute/pool.ts),
-// ended at the time limit or on cancel, and each phase can be held for a minimum time so that a frontend sees the progression.
+// itself runs in a worker thread, or in a child process of its own when it runs SQL
+// (compute/pool.ts), ended at the time limit or on cancel, and each phase can be held for a minimum
+// time so that a frontend sees the progression.
 // Jobs left unfinished by a stop are run again at the next start.
 import { EventEmitter } from 'node:events';
 import { resolve, sep } from 'node:path';
