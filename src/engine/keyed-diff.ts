@@ -4,7 +4,7 @@
 // _oxen_diff_status`.
 import { cellBytes, rowBytes, schemaOf, type Cell, type Dtype, type Frame, type Schema } from './frame.js';
 import type { JsonOut } from './json-out.js';
-import { countDuplicated, outerJoin, type JoinKeys } from './keyed-join.js';
+import { countDuplicated, mergeJoin, outerJoin, type JoinKeys } from './keyed-join.js';
 
 export const DIFF_STATUS_COL = '_oxen_diff_status';
 
@@ -74,6 +74,14 @@ function effectiveParams(params: CompareParams, common: string[], added: string[
   return { keys: common, targets: [...added, ...removed] };
 }
 
+/** What a side's keyBytes gives: its rows' join keys, and which rows' first key is null. */
+export interface KeyedRows {
+  keys: JoinKeys;
+  firstNull: Uint8Array;
+  /** The keys are numbers, each greater than the one before: no null, no repeat (ids in order). */
+  ascending?: boolean;
+}
+
 /**
  * One side of a keyed compare: its columns, and its rows on demand. A frame (`frameSide`) holds
  * every cell already; a CSV read lazily (keyed-csv.ts) parses only the rows the compare looks at.
@@ -87,12 +95,17 @@ export interface KeyedSide {
    * the value in column `first` is null (always, when `first` is -1: no key column). With `numeric`
    * (one i64 key column on both sides) the key is the value itself, which joins faster.
    */
-  keyBytes(columns: number[], first: number, numeric: boolean): { keys: JoinKeys; firstNull: Uint8Array };
+  keyBytes(columns: number[], first: number, numeric: boolean): KeyedRows;
   cell(row: number, column: number): Cell;
   /** Writes `cell(row, column)` as JSON; false, writing nothing, for null (JsonOut.cell when absent). */
   writeCell?(row: number, column: number, out: JsonOut): boolean;
   /** True when row `row` is certainly identical to `otherRow` of `other` in every column. */
   sameRow?(row: number, other: KeyedSide, otherRow: number): boolean;
+  /**
+   * How many rows from `row` on are certainly identical, each to the row as far from `otherRow` of
+   * `other` (0 when it cannot tell).
+   */
+  sameRun?(row: number, other: KeyedSide, otherRow: number): number;
   /**
    * Whether the bytes oxen hashes over `columns` differ between `row` and `otherRow` of `other`,
    * when the side can tell without making the rows' cells (undefined where it cannot).
@@ -233,7 +246,7 @@ export function compareKeyedSides(
   const keptL: number[] = [];
   const keptR: number[] = [];
   const keptStatus: DiffStatus[] = [];
-  outerJoin(leftKeyed.keys, rightKeyed.keys, (pairL, pairR) => {
+  const keep = (pairL: number, pairR: number) => {
     const l = rowOrNull(pairL);
     const r = rowOrNull(pairR);
     let status: DiffStatus | 'unchanged';
@@ -246,7 +259,13 @@ export function compareKeyedSides(
     keptL.push(pairL);
     keptR.push(pairR);
     keptStatus.push(status);
-  });
+  };
+  // Ids in order on both sides merge, and each run of rows the sides hold alike is passed over at once.
+  if (leftKeyed.ascending && rightKeyed.ascending)
+    mergeJoin(leftKeyed.keys as Float64Array, rightKeyed.keys as Float64Array, keep, (l, r) =>
+      left.sameRun ? left.sameRun(l, right, r) : 0,
+    );
+  else outerJoin(leftKeyed.keys, rightKeyed.keys, keep);
 
   // Output columns follow the right side's column order. Each takes its cell from a column of the
   // right side, else (when that is null or absent) of the left one: a key's is coalesced so.
@@ -312,7 +331,8 @@ export function compareKeyedSides(
     return 0;
   });
   // Last use of the keys: counting may sort them in place.
-  const dupes = { left: countDuplicated(leftKeyed.keys), right: countDuplicated(rightKeyed.keys) };
+  const duplicated = ({ keys, ascending }: KeyedRows) => (ascending ? 0 : countDuplicated(keys));
+  const dupes = { left: duplicated(leftKeyed), right: duplicated(rightKeyed) };
 
   // A side with none of the target columns gets a null `_targets_hash` column, of dtype null.
   const leftTargetType = indicesAmong(left, targets).length ? 'str' : 'null';

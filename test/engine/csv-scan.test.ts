@@ -16,6 +16,7 @@ import { convert, readCsv } from '../../src/engine/csv.js';
 import { cellAt } from '../../src/engine/csv-keys.js';
 import { CsvSide } from '../../src/engine/keyed-csv.js';
 import { diffKeyed, diffKeyedSides } from '../../src/engine/keyed-diff.js';
+import { mergeJoin, outerJoin } from '../../src/engine/keyed-join.js';
 import { readShape } from '../../src/engine/read-frame.js';
 
 // The fast paths of the CSV engine against what they replace: the row scanner against papaparse, the
@@ -353,6 +354,66 @@ describe('the keyed join', () => {
   });
 });
 
+describe('the merge of keys in ascending order', () => {
+  const ascending = fc
+    .uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 25 })
+    .map((keys) => Float64Array.from(keys.sort((a, b) => a - b)));
+  const pairs = (join: (pair: (l: number, r: number) => void) => void) => {
+    const out: Array<[number, number]> = [];
+    join((l, r) => out.push([l, r]));
+    return out;
+  };
+
+  it('gives the pairs of the table join, in its order', () => {
+    fc.assert(
+      fc.property(ascending, ascending, (left, right) => {
+        expect(pairs((pair) => mergeJoin(left, right, pair, () => 0))).toEqual(
+          pairs((pair) => outerJoin(left, right, pair)),
+        );
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('passes over the pairs its caller calls the same, and no others', () => {
+    fc.assert(
+      fc.property(ascending, ascending, fc.integer({ min: 1, max: 4 }), (left, right, run) => {
+        // Every pair of equal keys whose left row is even starts a run of up to `run` pairs passed over.
+        const passed: Array<[number, number]> = [];
+        const merged = pairs((pair) =>
+          mergeJoin(left, right, pair, (l, r) => {
+            if (l % 2 === 1) return 0;
+            let n = 0;
+            while (n < run && left[l + n] !== undefined && left[l + n] === right[r + n]) n++;
+            for (let k = 0; k < n; k++) passed.push([l + k, r + k]);
+            return n;
+          }),
+        );
+        const all = pairs((pair) => outerJoin(left, right, pair));
+        const key = ([l, r]: [number, number]) => `${l},${r}`;
+        const skipped = new Set(passed.map(key));
+        expect(merged).toEqual(all.filter((p) => !skipped.has(key(p))));
+        expect(passed.every((p) => all.some((q) => key(q) === key(p)))).toBe(true);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it("is taken for a CSV's integer keys only while each is greater than the one before", () => {
+    const ascendingKeys = (text: string) => {
+      const read = CsvSide.read(Buffer.from(text));
+      if (!read.ok) throw new Error(read.error);
+      return read.side.keyBytes([0], 0, true).ascending;
+    };
+    expect(ascendingKeys('id,v\n1,a\n2,b\n\n10,c')).toBe(true);
+    expect(ascendingKeys('id,v\n-5,a\n007,b\n8,c\n')).toBe(true);
+    expect(ascendingKeys('id,v\n1,a\n1,b\n')).toBe(false);
+    expect(ascendingKeys('id,v\n2,a\n1,b\n')).toBe(false);
+    expect(ascendingKeys('id,v\n,a\n1,b\n')).toBe(false);
+    expect(ascendingKeys('id,v\n1,a\n,b\n')).toBe(false);
+  });
+});
+
 describe('the lazy CSV side of a keyed compare', () => {
   // Values that type alike and differently: "1" and "01" are the same i64, "1.0" and "1.00" the same
   // f64, quoted text with delimiters, and empty (null) cells.
@@ -548,6 +609,52 @@ describe('the lazy CSV side of a keyed compare', () => {
         },
       ),
       { numRuns: RUNS * 2, seed: SEED },
+    );
+  });
+
+  it("gives the frame path's compare for versions of a file keyed by ids in order, merged", () => {
+    // Ids 10 apart, so that rows can be added between them and both sides stay in order (the merge,
+    // which passes over runs of rows of equal bytes), with rows changed in place, made longer or
+    // shorter (a row whose bytes start another's), dropped, added, or blank lines put in; with or
+    // without a line break at the end.
+    const rowOf = (i: number) => `${(i + 1) * 10},v${i % 7},${i % 3}`;
+    const edit = fc.record({
+      at: fc.nat(79),
+      kind: fc.constantFrom('change', 'longer', 'shorter', 'extra field', 'drop', 'add', 'blank'),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(edit, { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        (edits, newline, lastBreak) => {
+          const base = Array.from({ length: 80 }, (_, i) => rowOf(i));
+          const rows = [...base];
+          for (const { at, kind } of edits) {
+            const i = Math.min(at, rows.length - 1);
+            if (i < 0) break;
+            const [id, a, b] = rows[i]!.split(',');
+            if (kind === 'change') rows[i] = `${id},w${a},${b}`;
+            else if (kind === 'longer') rows[i] = `${id},${a},${b}0`;
+            else if (kind === 'shorter') rows[i] = `${id},${a},`;
+            else if (kind === 'extra field') rows[i] = `${rows[i]},x`;
+            else if (kind === 'drop' && rows[i] !== '') rows.splice(i, 1);
+            else if (kind === 'add' && id) rows.splice(i + 1, 0, `${Number(id) + 5},new,1`);
+            else if (kind === 'blank') rows.splice(i, 0, '');
+          }
+          const text = (lines: string[]) => ['id,a,b', ...lines].join(newline) + (lastBreak ? newline : '');
+          const [left, right] = [text(base), text(rows)];
+          const params = { keys: ['id'], targets: ['a', 'b'], display: [] };
+          const frames = [readCsv(left), readCsv(right)];
+          if (!frames[0]!.ok || !frames[1]!.ok) throw new Error('unreadable');
+          const sides = [CsvSide.read(Buffer.from(left)), CsvSide.read(Buffer.from(right))];
+          if (!sides[0]!.ok || !sides[1]!.ok) throw new Error('the CSV side refused a readable CSV');
+          expect(diffKeyedSides(sides[0]!.side, sides[1]!.side, params)).toEqual(
+            diffKeyed(frames[0]!.frame, frames[1]!.frame, params),
+          );
+        },
+      ),
+      { numRuns: RUNS, seed: SEED },
     );
   });
 
