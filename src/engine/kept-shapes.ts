@@ -1,5 +1,7 @@
-// Small objects of the engine's classes, kept for the life of the process so that V8 keeps the code
-// it compiled for them. V8 compiles a hot method for the hidden classes ("maps") of the objects it
+// Compiled code kept from being thrown away: small objects of the engine's classes, kept for the life
+// of the process, and an ArrayBuffer detached when the engine loads (below).
+//
+// The objects are kept so that V8 keeps the code it compiled for them. V8 compiles a hot method for the hidden classes ("maps") of the objects it
 // has seen, and that code holds those maps weakly. An object made by a class's constructor gets a map
 // that lives only while some object has it. Once the last object with it is gone (the reader and the
 // builders of a table when the table is stored, a data diff's indexes when it has answered), a full
@@ -16,3 +18,13 @@ const kept: object[] = [];
 export function keepShapes(...objects: object[]): void {
   kept.push(...objects);
 }
+
+// The first ArrayBuffer detached in a thread (moved to another one: a compare's files to a worker, a
+// worker's rows back) makes V8 throw away all the code it compiled over typed arrays in that thread,
+// which had assumed that none ever would be (its array-buffer-detaching protector). In a compute
+// worker that happened as the first compare's first rows left it, so that its second compare ran
+// as cold as the first (by hand: 100k rows again in a worker took 95-145 ms, where the first took
+// 114-162). One throwaway buffer is detached here, when the engine loads in a thread, before any
+// code is compiled.
+const throwaway = new ArrayBuffer(8);
+structuredClone(throwaway, { transfer: [throwaway] });
