@@ -56,6 +56,7 @@ export function indexKeyPair(a: Dataset, pkA: number[], b: Dataset, pkB: number[
 }
 
 function integerIndex({ keys, nulls }: IntegerKeys): KeyIndex {
+  if (ascending(keys)) return new AscendingIndex(keys);
   const range = rangeOf(keys);
   // A range at most twice the rows (and some): arrays over it cost at most 16 bytes a row.
   return range && range.width <= 2 * keys.length + 1024
@@ -157,6 +158,84 @@ export class IntegerIndex implements KeyIndex {
     const slot = slotOf(this.table, key);
     const row = this.table.first[slot]! - 1;
     return row >= 0 && this.counts[slot]! > 1 ? -2 : row;
+  }
+}
+
+/** Whether each key is greater than the one before: no null (NaN), no repeat. */
+function ascending(keys: Float64Array): boolean {
+  for (let row = 0; row < keys.length; row++)
+    if (!(keys[row]! > (row > 0 ? keys[row - 1]! : -Infinity))) return false;
+  return true;
+}
+
+/**
+ * Keys in ascending order, with no repeat and no null (ids in order, most often): the key of row r
+ * is `keys[r]`, and a key is found by a search from where the last one was, as a data diff looks up
+ * one side's keys in the other's in that order (most often the next place, or a few further). No
+ * arrays over the range are made: the datadiff suite's data diff of two 1M-row tables took 226-299
+ * ms create to done so, against 264-345 ms with DenseIndex (twelve diffs of each build, by hand).
+ */
+export class AscendingIndex implements KeyIndex {
+  readonly nulls = 0;
+  readonly dupes = 0;
+  /** Where the last key looked up was, or would go. */
+  private hint = 0;
+
+  constructor(private readonly keys: Float64Array) {}
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  each(fn: (key: unknown, row: number, count: number) => void): void {
+    const { keys } = this;
+    for (let row = 0; row < keys.length; row++) fn(keys[row]!, row, 1);
+  }
+
+  rowOf(key: unknown): number {
+    if (typeof key !== 'number') return -1;
+    const row = this.place(key);
+    return row < this.keys.length && this.keys[row] === key ? row : -1;
+  }
+
+  soleRowOf(key: unknown): number {
+    return this.rowOf(key);
+  }
+
+  /**
+   * The first row whose key is not below `key` (the length when none is): steps of doubling length
+   * from the last place found, back or forth, then halving ones between the last two.
+   */
+  private place(key: number): number {
+    const { keys } = this;
+    // keys[low] < key (or low is -1), and keys[high] >= key (or high is the length).
+    let low: number;
+    let high: number;
+    const from = Math.min(this.hint, keys.length);
+    if (from < keys.length && keys[from]! < key) {
+      low = from;
+      for (let step = 1; ; step *= 2) {
+        high = low + step;
+        if (high >= keys.length || !(keys[high]! < key)) break;
+        low = high;
+      }
+      high = Math.min(high, keys.length);
+    } else {
+      high = from;
+      for (let step = 1; ; step *= 2) {
+        low = high - step;
+        if (low < 0 || keys[low]! < key) break;
+        high = low;
+      }
+      low = Math.max(low, -1);
+    }
+    while (high - low > 1) {
+      const middle = (low + high) >>> 1;
+      if (keys[middle]! < key) low = middle;
+      else high = middle;
+    }
+    this.hint = high;
+    return high;
   }
 }
 
@@ -285,6 +364,7 @@ export class MapIndex implements KeyIndex {
 
 // See kept-shapes.ts.
 keepShapes(
+  new AscendingIndex(new Float64Array(0)),
   new IntegerIndex(new Float64Array(0), 0),
   new DenseIndex(new Float64Array(0), 0, 0, 0),
   new MapIndex([], 0),

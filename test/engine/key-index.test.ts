@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/engine/frame.js';
 import {
+  AscendingIndex,
   DenseIndex,
   IntegerIndex,
   indexKeyPair,
@@ -60,8 +61,12 @@ describe('the integer key index', () => {
         const indexes = [column, numbers].map((values) =>
           indexKeys({ columns: [{ name: 'id', dtype: 'i64' }], values: [values], height: keys.length }, [0]),
         );
+        // Keys in ascending order (no null, no repeat) need no arrays over their range.
+        const inOrder = keys.every((k, i) => k !== null && (i === 0 || k > keys[i - 1]!));
         for (const index of indexes) {
-          expect(index).toBeInstanceOf(present.length > 0 ? DenseIndex : IntegerIndex);
+          expect(index).toBeInstanceOf(
+            inOrder ? AscendingIndex : present.length > 0 ? DenseIndex : IntegerIndex,
+          );
           expect([index.size, index.nulls, index.dupes]).toEqual([map.size, map.nulls, map.dupes]);
           expect(entries(index)).toEqual(entries(map));
           for (const p of [...probes, ...keys])
@@ -70,11 +75,44 @@ describe('the integer key index', () => {
       }),
       { numRuns: RUNS, seed: 20261206 },
     );
-    // Keys far apart take the hash table.
-    const wide = [1, 1e9];
+    // Keys far apart, out of order, take the hash table.
+    const wide = [1e9, 1];
     expect(
       indexKeys({ columns: [{ name: 'id', dtype: 'i64' }], values: [wide], height: 2 }, [0]),
     ).toBeInstanceOf(IntegerIndex);
+  });
+
+  it('of keys in ascending order tells what a Map tells, whatever the order they are looked up in', () => {
+    const keys = fc
+      .uniqueArray(fc.oneof(fc.integer({ min: -50, max: 50 }), fc.constantFrom(2 ** 40, -(2 ** 53))), {
+        maxLength: 40,
+      })
+      .map((k) => k.sort((a, b) => a - b));
+    const probe = fc.oneof(
+      fc.integer({ min: -60, max: 60 }),
+      fc.constantFrom<unknown>(-0, 2 ** 40, 0.5, '1', NaN, Infinity, -Infinity, null, undefined),
+    );
+    fc.assert(
+      fc.property(keys, fc.array(probe, { maxLength: 20 }), fc.boolean(), (sorted, probes, inOrder) => {
+        const column: Cell[] = sorted;
+        const integers = integerKeys(column, column.length)!;
+        const index = indexKeys(
+          { columns: [{ name: 'id', dtype: 'i64' }], values: [column], height: column.length },
+          [0],
+        );
+        expect(index).toBeInstanceOf(AscendingIndex);
+        const map = new MapIndex([column], column.length);
+        expect([index.size, index.nulls, index.dupes]).toEqual([map.size, map.nulls, map.dupes]);
+        expect(entries(index)).toEqual(entries(map));
+        // As a data diff looks keys up (in ascending order), or in any order.
+        const looked = [...probes, ...sorted];
+        if (inOrder) looked.sort((a, b) => Number(a) - Number(b));
+        for (const p of looked)
+          expect([index.rowOf(p), index.soleRowOf(p)]).toEqual([map.rowOf(p), map.soleRowOf(p)]);
+        expect(integers.nulls).toBe(0);
+      }),
+      { numRuns: RUNS, seed: 20261206 },
+    );
   });
 
   it('indexes text keys of both sides by ids they share, telling what a Map of the texts tells', () => {
@@ -101,7 +139,8 @@ describe('the integer key index', () => {
             [ia, ma, a],
             [ib, mb, b],
           ] as const) {
-            if (keys.some((k) => k !== null)) expect(index).toBeInstanceOf(DenseIndex);
+            if (keys.some((k) => k !== null))
+              expect([DenseIndex, AscendingIndex]).toContain(index.constructor);
             expect([index.size, index.nulls, index.dupes]).toEqual([map.size, map.nulls, map.dupes]);
             expect(entries(index).map(([, row, count]) => [row, count])).toEqual(
               entries(map).map(([, row, count]) => [row, count]),
