@@ -612,6 +612,18 @@ describe('the lazy CSV side of a keyed compare', () => {
     );
   });
 
+  /** Holds the compare of two versions of a file `id,a,b`, keyed by id, to the frame path's. */
+  const expectFramePathCompare = (left: string, right: string) => {
+    const params = { keys: ['id'], targets: ['a', 'b'], display: [] };
+    const frames = [readCsv(left), readCsv(right)];
+    if (!frames[0]!.ok || !frames[1]!.ok) throw new Error('unreadable');
+    const sides = [CsvSide.read(Buffer.from(left)), CsvSide.read(Buffer.from(right))];
+    if (!sides[0]!.ok || !sides[1]!.ok) throw new Error('the CSV side refused a readable CSV');
+    expect(diffKeyedSides(sides[0]!.side, sides[1]!.side, params)).toEqual(
+      diffKeyed(frames[0]!.frame, frames[1]!.frame, params),
+    );
+  };
+
   it("gives the frame path's compare for versions of a file keyed by ids in order, merged", () => {
     // Ids 10 apart, so that rows can be added between them and both sides stay in order (the merge,
     // which passes over runs of rows of equal bytes), with rows changed in place, made longer or
@@ -643,15 +655,7 @@ describe('the lazy CSV side of a keyed compare', () => {
             else if (kind === 'blank') rows.splice(i, 0, '');
           }
           const text = (lines: string[]) => ['id,a,b', ...lines].join(newline) + (lastBreak ? newline : '');
-          const [left, right] = [text(base), text(rows)];
-          const params = { keys: ['id'], targets: ['a', 'b'], display: [] };
-          const frames = [readCsv(left), readCsv(right)];
-          if (!frames[0]!.ok || !frames[1]!.ok) throw new Error('unreadable');
-          const sides = [CsvSide.read(Buffer.from(left)), CsvSide.read(Buffer.from(right))];
-          if (!sides[0]!.ok || !sides[1]!.ok) throw new Error('the CSV side refused a readable CSV');
-          expect(diffKeyedSides(sides[0]!.side, sides[1]!.side, params)).toEqual(
-            diffKeyed(frames[0]!.frame, frames[1]!.frame, params),
-          );
+          expectFramePathCompare(text(base), text(rows));
         },
       ),
       { numRuns: RUNS, seed: SEED },
@@ -683,15 +687,7 @@ describe('the lazy CSV side of a keyed compare', () => {
           else rows.splice(i, 0, '');
         }
         const text = (lines: string[]) => ['id,a,b', ...lines].join(newline) + newline;
-        const [left, right] = [text(base), text(rows)];
-        const params = { keys: ['id'], targets: ['a', 'b'], display: [] };
-        const frames = [readCsv(left), readCsv(right)];
-        if (!frames[0]!.ok || !frames[1]!.ok) throw new Error('unreadable');
-        const sides = [CsvSide.read(Buffer.from(left)), CsvSide.read(Buffer.from(right))];
-        if (!sides[0]!.ok || !sides[1]!.ok) throw new Error('the CSV side refused a readable CSV');
-        expect(diffKeyedSides(sides[0]!.side, sides[1]!.side, params)).toEqual(
-          diffKeyed(frames[0]!.frame, frames[1]!.frame, params),
-        );
+        expectFramePathCompare(text(base), text(rows));
       }),
       { numRuns: RUNS, seed: SEED },
     );
