@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import run, { COLLECT_AFTER_IDLE_MS } from '../../src/services/compute/worker.js';
+import type { DatadiffTask } from '../../src/services/compute/datadiff-task.js';
+
+const stored = (ids: number[]) => ({
+  name: 'T',
+  data: Buffer.from(JSON.stringify({ columns: [{ name: 'id', dtype: 'i64' }], rows: ids.map((id) => [id]) })),
+});
+const datadiff: DatadiffTask = {
+  a: { tables: [stored([1, 2])], read: { kind: 'table', path: ['T'] }, filter: null },
+  b: { tables: [stored([2, 3])], read: { kind: 'table', path: ['T'] }, filter: null },
+  options: { pkColumns: ['id'] },
+};
+const textDiff = { kind: 'text-diff' as const, before: Buffer.from('a\n'), after: Buffer.from('b\n') };
+
+describe('a compute worker', () => {
+  const collect = vi.fn();
+  let saved: typeof globalThis.gc;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    saved = globalThis.gc;
+    globalThis.gc = collect as unknown as typeof globalThis.gc;
+  });
+  afterEach(() => {
+    vi.advanceTimersByTime(COLLECT_AFTER_IDLE_MS);
+    vi.useRealTimers();
+    globalThis.gc = saved;
+    collect.mockReset();
+  });
+
+  it("collects a data diff's garbage once it has had no task for a moment, not at once", () => {
+    expect(run({ kind: 'datadiff', task: datadiff })).toMatchObject({
+      ok: true,
+      pks: { exclusives: [1, 1] },
+    });
+    vi.advanceTimersByTime(COLLECT_AFTER_IDLE_MS - 1);
+    // Another task meanwhile puts it off.
+    run(textDiff);
+    vi.advanceTimersByTime(COLLECT_AFTER_IDLE_MS - 1);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // Nothing is owed after a task that is not a data diff.
+    run(textDiff);
+    vi.advanceTimersByTime(COLLECT_AFTER_IDLE_MS * 2);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+});
