@@ -11,9 +11,6 @@ import type { CsvOptions } from './csv.js';
 import { cellBytes, type Cell, type Dtype } from './frame.js';
 import type { KeyedRows, KeyedSide } from './keyed-diff.js';
 
-/** How many rows sameRow compares at once (most runs of rows this long are the same in 1% changes). */
-const RUN_ROWS = 8;
-
 export class CsvSide implements KeyedSide {
   readonly columns: Array<{ name: string; dtype: Dtype }>;
   private readonly bytes: Buffer;
@@ -81,19 +78,16 @@ export class CsvSide implements KeyedSide {
   /**
    * Identical row bytes are identical rows when both sides split and type columns alike. Two versions
    * of a file mostly hold the same rows in the same order, so the rows from `row` on are compared a
-   * run at a time: when a run's bytes are the same on both sides, so is each of its rows (both
-   * scanners split the same bytes alike), and the run's later rows need no compare of their own.
+   * run at a time (sameRun): when a run's bytes are the same on both sides, so is each of its rows
+   * (both scanners split the same bytes alike), and the run's later rows need no compare of their own.
    */
   sameRow(row: number, other: KeyedSide, otherRow: number): boolean {
     if (!(other instanceof CsvSide) || !this.layoutMatches(other)) return false;
     const { run } = this;
     if (row >= run.start && row < run.end && otherRow - row === run.shift) return true;
-    const rows = Math.min(RUN_ROWS, this.rows - row, other.rows - otherRow);
-    if (rows > 1 && this.sameBytes(row, other, otherRow, rows)) {
-      [run.start, run.end, run.shift] = [row, row + rows, otherRow - row];
-      return true;
-    }
-    return this.sameBytes(row, other, otherRow, 1);
+    const same = this.sameRun(row, other, otherRow);
+    [run.start, run.end, run.shift] = [row, row + same, otherRow - row];
+    return same > 0;
   }
 
   /**
@@ -140,16 +134,6 @@ export class CsvSide implements KeyedSide {
 
   /** The last run found the same: rows `start` to `end` (excluded), and the other side's from `start + shift`. */
   private readonly run = { start: 0, end: 0, shift: 0 };
-
-  /** Whether `rows` rows from `row` have the bytes of as many from `otherRow` of `other`. */
-  private sameBytes(row: number, other: CsvSide, otherRow: number, rows: number): boolean {
-    const [start, end] = [this.starts[row]!, this.ends[row + rows - 1]!];
-    const [otherStart, otherEnd] = [other.starts[otherRow]!, other.ends[otherRow + rows - 1]!];
-    return (
-      end - start === otherEnd - otherStart &&
-      other.bytes.compare(this.bytes, start, end, otherStart, otherEnd) === 0
-    );
-  }
 
   /**
    * Tells from the fields whose bytes differ, for another side of the same layout: a field of equal
