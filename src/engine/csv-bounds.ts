@@ -306,23 +306,28 @@ class BoundsScan {
     return (
       start >= 0 &&
       this.bytes[start] === this.d0 &&
-      (this.delimiter.length === 1 || this.rest(this.delimiter, start))
+      (this.delimiter.length === 1 || continuesAs(this.bytes, start, this.delimiter))
     );
   }
 
   private isNewline(at: number): boolean {
-    return this.bytes[at] === this.n0 && (this.newline.length === 1 || this.rest(this.newline, at));
+    return (
+      this.bytes[at] === this.n0 && (this.newline.length === 1 || continuesAs(this.bytes, at, this.newline))
+    );
   }
 
   private isDelimiter(at: number): boolean {
-    return this.bytes[at] === this.d0 && (this.delimiter.length === 1 || this.rest(this.delimiter, at));
+    return (
+      this.bytes[at] === this.d0 &&
+      (this.delimiter.length === 1 || continuesAs(this.bytes, at, this.delimiter))
+    );
   }
+}
 
-  /** Whether the bytes at `at` continue as `needle` does after its first byte. */
-  private rest(needle: Buffer, at: number): boolean {
-    for (let k = 1; k < needle.length; k++) if (this.bytes[at + k] !== needle[k]) return false;
-    return true;
-  }
+/** Whether the bytes at `at` continue as `needle` does after its first byte (a delimiter or line break of several). */
+export function continuesAs(bytes: Buffer, at: number, needle: Buffer): boolean {
+  for (let k = 1; k < needle.length; k++) if (bytes[at + k] !== needle[k]) return false;
+  return true;
 }
 
 /** Where a quoted field starting at `start` (its opening quote) continues after its closing quote. */

@@ -1,7 +1,14 @@
 // A CSV table stored as table-bytes.ts keeps it, its columns built from the file's bytes when it is
 // UTF-8: what registering a data source's CSV table stores.
 import { isUtf8 } from 'node:buffer';
-import { afterQuoted, fieldText, readLayout, scanBounds, type BoundsSink } from '../../engine/csv-bounds.js';
+import {
+  afterQuoted,
+  continuesAs,
+  fieldText,
+  readLayout,
+  scanBounds,
+  type BoundsSink,
+} from '../../engine/csv-bounds.js';
 import { cellAt } from '../../engine/csv-keys.js';
 import { readCsv, repeatedName, repeatedNameError, type CsvOptions } from '../../engine/csv.js';
 import { QUOTE, type Dialect } from '../../engine/csv-scan.js';
@@ -346,17 +353,13 @@ class ColumnsReader {
   }
 
   private boundaryAt(at: number): boolean {
-    return this.newlineAt(at) || (this.bytes[at] === this.d0 && this.rest(this.delimiter, at));
+    return this.newlineAt(at) || (this.bytes[at] === this.d0 && continuesAs(this.bytes, at, this.delimiter));
   }
 
   private newlineAt(at: number): boolean {
-    return this.bytes[at] === this.n0 && (this.newline.length === 1 || this.rest(this.newline, at));
-  }
-
-  /** Whether the bytes at `at` continue as `needle` does after its first byte. */
-  private rest(needle: Buffer, at: number): boolean {
-    for (let k = 1; k < needle.length; k++) if (this.bytes[at + k] !== needle[k]) return false;
-    return true;
+    return (
+      this.bytes[at] === this.n0 && (this.newline.length === 1 || continuesAs(this.bytes, at, this.newline))
+    );
   }
 }
 
