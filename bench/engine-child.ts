@@ -12,7 +12,7 @@ import { tableDiffTask, textDiffTask } from '../src/services/compute/tasks.js';
 import { CsvSide } from '../src/engine/keyed-csv.js';
 import { readFrame } from '../src/engine/read-frame.js';
 import { csvTableData } from '../src/services/compute/csv-table.js';
-import { WARM_TABLES, warmUpCsv } from '../src/services/datafold/sources.js';
+import { WARM_TABLES, warmUpCsv } from '../src/services/compute/warm-up.js';
 
 const [kind, a, b] = process.argv.slice(2) as [string, string, string];
 
@@ -63,7 +63,7 @@ if (kind === 'keyed') {
 } else if (kind === 'columns') {
   // A whole CSV read as registering a data source's table reads it: into typed columns, stored.
   // After the server's own warm-up at start, which builds a made-up table a few times (sources.ts).
-  for (let i = 0; i < WARM_TABLES; i++) csvTableData(warmUpCsv(), {});
+  for (let i = 0; i < WARM_TABLES; i++) csvTableData(warmUpCsv(i), {});
   const bytes = readFileSync(a);
   const [stored, ms] = await timed(() => csvTableData(bytes, {}));
   if (!stored.ok) throw new Error(stored.error);

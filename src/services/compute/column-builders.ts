@@ -28,6 +28,10 @@ function markNull(nulls: Uint8Array | null, row: number, capacity: number): Uint
   return out;
 }
 
+/** The text of UTF-8 bytes. */
+const textOf = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString();
+
 export class NumberBuilder {
   /** The values while every one is a 32-bit integer (half the bytes of doubles); then null. */
   private integers: Int32Array | null;
@@ -161,9 +165,13 @@ export class TextBuilder {
   }
 }
 
-/** Text of repeats as codes into its words, each word found by its bytes (ByteIds), not by a string. */
+/**
+ * Text of repeats as codes into its words, each word found by its bytes (ByteIds), not by a string.
+ * The words are made strings once, when the column is finished: an array pushed to in the loop of
+ * the rows began as one of small integers, and the code V8 compiled for it was thrown away at a
+ * table's first new word ("not a Smi").
+ */
 export class WordsBuilder {
-  readonly words: string[] = [];
   private readonly ids = new ByteIds();
   private readonly scratch = new JsonOut(1 << 8);
   private codes: Uint32Array;
@@ -175,7 +183,7 @@ export class WordsBuilder {
 
   /** The text whose UTF-8 bytes are `source[start, end)`. */
   pushBytes(source: Buffer, start: number, end: number): void {
-    this.pushWord(this.ids.idOf(source, start, end), source, start, end);
+    this.pushCode(this.ids.idOf(source, start, end));
   }
 
   /** TextBuilder.pushField's words: the field's bytes are hashed as its end is looked for. */
@@ -185,16 +193,8 @@ export class WordsBuilder {
       this.pushCode(0);
       return start;
     }
-    const code = this.ids.fieldId(source, start, end, stop1, stop2);
-    const fieldEnd = this.ids.fieldEnd;
-    this.pushWord(code, source, start, fieldEnd);
-    return fieldEnd;
-  }
-
-  /** Word `code` (the bytes `source[start, end)`), new when it is the next one. */
-  private pushWord(code: number, source: Buffer, start: number, end: number): void {
-    if (code > this.words.length) this.words.push(source.toString('utf8', start, end));
-    this.pushCode(code);
+    this.pushCode(this.ids.fieldId(source, start, end, stop1, stop2));
+    return this.ids.fieldEnd;
   }
 
   pushText(text: string): void {
@@ -214,7 +214,7 @@ export class WordsBuilder {
 
   /** The column, its codes in as few bytes as its number of words allows. */
   finish(): WordsColumn {
-    const { words } = this;
+    const words = Array.from({ length: this.ids.size }, (_, k) => textOf(this.ids.bytesOf(k + 1)));
     const codes = this.codes.subarray(0, this.rows);
     // Codes run from 0 (null) to words.length.
     const narrow =

@@ -10,6 +10,7 @@ import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-st
 import { readSqliteTable } from '../../storage/scratch-db.js';
 import { csvTableData, csvTableSteps } from '../compute/csv-table.js';
 import { tableBytes } from '../compute/table-bytes.js';
+import { WARM_TABLES, warmUpCsv } from '../compute/warm-up.js';
 import { DocumentError, inFixture } from '../document-error.js';
 import { runInTurns, runNow, type Steps } from '../steps.js';
 import { completeRecord, isoNow, normalizeDate, type RecordShape } from './records.js';
@@ -52,26 +53,6 @@ function* tableSteps(name: string, spec: unknown, readBeside: ReadBeside | undef
   const stored = yield* csvTableSteps(csv, { refuseDuplicateNames: true });
   if (!stored.ok) throw new DocumentError(`${where}: ${stored.error}`);
   return { name, data: stored.data };
-}
-
-/** How many times warmUp builds its table. */
-export const WARM_TABLES = 4;
-
-/**
- * A CSV of 1,000 rows with a column of each kind a stored table keeps: integers (with empty
- * cells), decimals, booleans, distinct text (some quoted), repeated words, and quoted text with
- * quotes and commas.
- */
-export function warmUpCsv(): string {
-  const lines = ['id,name,kind,amount,score,flag,note'];
-  for (let i = 0; i < 1000; i++) {
-    const name = i % 2 ? `item-${i}` : `"item-${i}"`;
-    const amount = i % 10 ? String((i * 37) % 1000) : '';
-    lines.push(
-      `${i},${name},${['a', 'b', 'c'][i % 3]},${amount},${(i % 400) / 4},${i % 3 === 0},"n ""${i}"", x"`,
-    );
-  }
-  return lines.join('\n');
 }
 
 export class DataSourceService {
@@ -122,10 +103,9 @@ export class DataSourceService {
    * `stopped()` says so. Returns how many tables it built.
    */
   async warmUp(stopped: () => boolean): Promise<number> {
-    const csv = warmUpCsv();
     let built = 0;
     for (; built < WARM_TABLES && !stopped(); built++) {
-      csvTableData(csv, { refuseDuplicateNames: true });
+      csvTableData(warmUpCsv(built), { refuseDuplicateNames: true });
       await nextTurn();
     }
     return built;

@@ -1,0 +1,74 @@
+// Made-up tables that run the code of registering a CSV table before its first real use, so that
+// V8 has the types it compiles it for: the server builds such a table a few times as it starts
+// (DataSourceService.warmUp).
+
+/** How many times the server's warm-up builds its table. */
+export const WARM_TABLES = 4;
+
+/** Rows of a warm-up table. */
+const WARM_ROWS = 1000;
+
+/** Words of the warm-up's column of repeats: a dozen, as a category column holds. */
+const WARM_WORDS = [
+  'north',
+  'south',
+  'east',
+  'west',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'red',
+  'green',
+  'blue',
+  'amber',
+];
+
+type WarmCell = number | string | boolean | null;
+
+/**
+ * The rows of a warm-up table: 1,000 with a column of each kind a stored table keeps, integers
+ * (with empty cells), decimals, booleans, distinct text, repeated words, and text with quotes and
+ * a comma. Table `k` of the warm-up: an even one's rows end with a number (the code V8 compiled
+ * without a number at a row's end was thrown away at the first real table's first row, and
+ * compiled again). `changed`: the same table as a later version of it, some cells of each column
+ * changed, some rows dropped and a few added.
+ */
+function warmUpRows(k: number, changed: boolean): { names: string[]; rows: WarmCell[][] } {
+  const numberLast = k % 2 === 0;
+  const names = ['id', 'name', 'kind', 'amount', 'score', 'flag', 'note', ...(numberLast ? ['count'] : [])];
+  const rows: WarmCell[][] = [];
+  for (let i = 0; i < (changed ? WARM_ROWS + 10 : WARM_ROWS); i++) {
+    if (changed && i % 50 === 7) continue;
+    const edited = changed && i % 20 === 3 ? 1 : 0;
+    const amount = i % 10 ? ((i + edited) * 37) % 1000 : null;
+    const row: WarmCell[] = [
+      i,
+      `item-${i + edited}`,
+      WARM_WORDS[(i + edited) % WARM_WORDS.length]!,
+      amount,
+      (i % 400) / 4 + edited / 8,
+      i % 3 === edited,
+      `n "${i}", x`,
+    ];
+    rows.push(numberLast ? [...row, (i * 7 + edited) % 500] : row);
+  }
+  return { names, rows };
+}
+
+/**
+ * Warm-up table `k` (warmUpRows) as a CSV: every other name quoted, every note quoted with its
+ * quotes doubled, so that a row ends with the quoted note when it does not with a number.
+ */
+export function warmUpCsv(k = 0, changed = false): string {
+  const { names, rows } = warmUpRows(k, changed);
+  const field = (cell: WarmCell, c: number, i: number) =>
+    cell === null
+      ? ''
+      : c === 6 || (c === 1 && i % 2 === 0)
+        ? `"${String(cell).replaceAll('"', '""')}"`
+        : String(cell);
+  return [names.join(','), ...rows.map((row, i) => row.map((cell, c) => field(cell, c, i)).join(','))].join(
+    '\n',
+  );
+}
