@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { csvTableData } from '../../src/services/compute/csv-table.js';
 import { DatadiffService } from '../../src/services/datafold/datadiffs.js';
-import { warmUpCsv } from '../../src/services/compute/warm-up.js';
+import { datadiffTask } from '../../src/services/compute/datadiff-task.js';
+import {
+  WARM_DIFFS,
+  warmUpCsv,
+  warmUpDatadiffs,
+  warmUpTables,
+  warmUpTask,
+} from '../../src/services/compute/warm-up.js';
 import { storedAs } from '../helpers/stored-table.js';
 import { build, call } from '../helpers/app.js';
 
@@ -45,5 +52,18 @@ describe("the app's warm-up", () => {
     expect(app.sources.list()).toEqual(before);
     // Stopped, it builds none.
     expect(await app.sources.warmUp(() => true)).toBe(0);
+  });
+
+  it("a worker's: diffs two made-up tables with a column of each kind, each with differences", () => {
+    const [base, head] = warmUpTables();
+    expect(storedAs(base)).toEqual(['number', 'text', 'words', 'number', 'number', 'bool', 'text', 'number']);
+    const outcome = datadiffTask(warmUpTask(base, head));
+    if (!outcome.ok) throw new Error(outcome.error.error_value);
+    expect(outcome.result).toBe('different');
+    expect(outcome.pks).toMatchObject({ total_rows: [1000, 989], exclusives: [20, 9] });
+    // Every column but the notes (which no version changes) holds differences.
+    const differing = outcome.values!.columns_diff_stats.filter((c) => c.values_different > 0);
+    expect(differing.map((c) => c.column_name)).toEqual(['name', 'kind', 'amount', 'score', 'flag', 'count']);
+    expect(warmUpDatadiffs()).toBe(WARM_DIFFS);
   });
 });

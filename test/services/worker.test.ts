@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import run, { COLLECT_AFTER_IDLE_MS } from '../../src/services/compute/worker.js';
+import { warmUpDatadiffs } from '../../src/services/compute/warm-up.js';
 import type { DatadiffTask } from '../../src/services/compute/datadiff-task.js';
 
 const stored = (ids: number[]) => ({
@@ -11,6 +12,12 @@ const datadiff: DatadiffTask = {
   b: { tables: [stored([2, 3])], read: { kind: 'table', path: ['T'] }, filter: null },
   options: { pkColumns: ['id'] },
 };
+// The warm-up is counted, not run: what it does is tested with warm-up.ts.
+vi.mock('../../src/services/compute/warm-up.js', async (actual) => ({
+  ...(await actual<object>()),
+  warmUpDatadiffs: vi.fn(() => 3),
+}));
+
 const textDiff = { kind: 'text-diff' as const, before: Buffer.from('a\n'), after: Buffer.from('b\n') };
 
 describe('a compute worker', () => {
@@ -26,6 +33,20 @@ describe('a compute worker', () => {
     vi.useRealTimers();
     globalThis.gc = saved;
     collect.mockReset();
+  });
+
+  // First: the warm-up is once per worker, and this module is the worker.
+  it('readies its data diff code once, after its first data diff has answered, not before', () => {
+    run(textDiff);
+    vi.advanceTimersByTime(1);
+    expect(warmUpDatadiffs).not.toHaveBeenCalled();
+    run({ kind: 'datadiff', task: datadiff });
+    expect(warmUpDatadiffs).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(warmUpDatadiffs).toHaveBeenCalledTimes(1);
+    run({ kind: 'datadiff', task: datadiff });
+    vi.advanceTimersByTime(COLLECT_AFTER_IDLE_MS * 2);
+    expect(warmUpDatadiffs).toHaveBeenCalledTimes(1);
   });
 
   it("collects a data diff's garbage once it has had no task for a moment, not at once", () => {
