@@ -66,4 +66,19 @@ describe('a compute worker', () => {
     vi.advanceTimersByTime(COLLECT_AFTER_IDLE_MS * 2);
     expect(collect).toHaveBeenCalledTimes(1);
   });
+
+  it('goes on as before when its warm-up fails', async () => {
+    // A worker of its own: this module's has warmed up already.
+    vi.resetModules();
+    const warmUp = await import('../../src/services/compute/warm-up.js');
+    vi.mocked(warmUp.warmUpDatadiffs).mockClear();
+    vi.mocked(warmUp.warmUpDatadiffs).mockImplementationOnce(() => {
+      throw new Error('made up');
+    });
+    const { default: freshRun } = await import('../../src/services/compute/worker.js');
+    freshRun({ kind: 'datadiff', task: datadiff });
+    expect(() => vi.advanceTimersByTime(1)).not.toThrow();
+    expect(warmUp.warmUpDatadiffs).toHaveBeenCalledTimes(1);
+    expect(freshRun({ kind: 'datadiff', task: datadiff })).toMatchObject({ ok: true });
+  });
 });
