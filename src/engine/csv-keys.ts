@@ -28,8 +28,6 @@ export class KeySink implements BoundsSink {
   /** The row being read; the header is row -1. */
   row = -1;
   private value = NaN;
-  /** With `numeric`: whether each row's key so far is greater than the row's before (no null, no repeat). */
-  ascending = true;
   private firstIsNull = true;
   /**
    * Key columns in the file's order (as every whole-row key is) come in the order their bytes are
@@ -125,10 +123,7 @@ export class KeySink implements BoundsSink {
     this.firstNull[row] = this.first < 0 || this.firstIsNull ? 1 : 0;
     this.firstIsNull = true;
     if (this.numeric) {
-      const { value } = this;
-      // A null (NaN) compares false, as does a key not above the last.
-      if (!(value > (row > 0 ? this.numbers[row - 1]! : -Infinity))) this.ascending = false;
-      this.numbers[row] = value;
+      this.numbers[row] = this.value;
       this.value = NaN;
     } else if (this.columns.length === 0) this.texts.push(null);
     else if (this.inOrder) {

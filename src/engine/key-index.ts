@@ -7,7 +7,7 @@
 import { valueAt, type DataColumn, type NumberColumn } from './data-column.js';
 import type { Dataset } from './datadiff.js';
 import { sharedKeyIds, type IntegerKeys } from './key-ids.js';
-import { numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
+import { ascending, numberSlots, slotOf, type NumberSlots } from './keyed-join.js';
 import { keepShapes } from './kept-shapes.js';
 
 export interface KeyIndex {
@@ -159,13 +159,6 @@ export class IntegerIndex implements KeyIndex {
     const row = this.table.first[slot]! - 1;
     return row >= 0 && this.counts[slot]! > 1 ? -2 : row;
   }
-}
-
-/** Whether each key is greater than the one before: no null (NaN), no repeat. */
-function ascending(keys: Float64Array): boolean {
-  for (let row = 0; row < keys.length; row++)
-    if (!(keys[row]! > (row > 0 ? keys[row - 1]! : -Infinity))) return false;
-  return true;
 }
 
 /**

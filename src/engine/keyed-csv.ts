@@ -55,7 +55,7 @@ export class CsvSide implements KeyedSide {
     this.starts = sink.starts;
     this.ends = sink.ends;
     const keys = numeric ? sink.numbers.subarray(0, this.rows) : sink.texts;
-    return { keys, firstNull: sink.firstNull.subarray(0, this.rows), ascending: numeric && sink.ascending };
+    return { keys, firstNull: sink.firstNull.subarray(0, this.rows) };
   }
 
   /** A cell, read from its field's bytes (the row's field bounds are kept for its other cells). */

@@ -4,7 +4,7 @@
 // _oxen_diff_status`.
 import { cellBytes, rowBytes, schemaOf, type Cell, type Dtype, type Frame, type Schema } from './frame.js';
 import type { JsonOut } from './json-out.js';
-import { countDuplicated, mergeJoin, outerJoin, type JoinKeys } from './keyed-join.js';
+import { ascending, countDuplicated, mergeJoin, outerJoin, type JoinKeys } from './keyed-join.js';
 
 export const DIFF_STATUS_COL = '_oxen_diff_status';
 
@@ -78,8 +78,6 @@ function effectiveParams(params: CompareParams, common: string[], added: string[
 export interface KeyedRows {
   keys: JoinKeys;
   firstNull: Uint8Array;
-  /** The keys are numbers, each greater than the one before: no null, no repeat (ids in order). */
-  ascending?: boolean;
 }
 
 /**
@@ -261,11 +259,13 @@ export function compareKeyedSides(
     keptStatus.push(status);
   };
   // Ids in order on both sides merge, and each run of rows the sides hold alike is passed over at once.
-  if (leftKeyed.ascending && rightKeyed.ascending)
-    mergeJoin(leftKeyed.keys as Float64Array, rightKeyed.keys as Float64Array, keep, (l, r) =>
+  const [leftKeys, rightKeys] = [leftKeyed.keys, rightKeyed.keys];
+  const inOrder = { left: ascending(leftKeys), right: ascending(rightKeys) };
+  if (inOrder.left && inOrder.right)
+    mergeJoin(leftKeys as Float64Array, rightKeys as Float64Array, keep, (l, r) =>
       left.sameRun ? left.sameRun(l, right, r) : 0,
     );
-  else outerJoin(leftKeyed.keys, rightKeyed.keys, keep);
+  else outerJoin(leftKeys, rightKeys, keep);
 
   // Output columns follow the right side's column order. Each takes its cell from a column of the
   // right side, else (when that is null or absent) of the left one: a key's is coalesced so.
@@ -331,8 +331,11 @@ export function compareKeyedSides(
     return 0;
   });
   // Last use of the keys: counting may sort them in place.
-  const duplicated = ({ keys, ascending }: KeyedRows) => (ascending ? 0 : countDuplicated(keys));
-  const dupes = { left: duplicated(leftKeyed), right: duplicated(rightKeyed) };
+  // Keys in order hold no repeat.
+  const dupes = {
+    left: inOrder.left ? 0 : countDuplicated(leftKeys),
+    right: inOrder.right ? 0 : countDuplicated(rightKeys),
+  };
 
   // A side with none of the target columns gets a null `_targets_hash` column, of dtype null.
   const leftTargetType = indicesAmong(left, targets).length ? 'str' : 'null';

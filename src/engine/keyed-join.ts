@@ -140,6 +140,14 @@ function probeTable(
   }
 }
 
+/** Whether the keys are numbers, each greater than the one before: no null (NaN), no repeat (ids in order). */
+export function ascending(keys: JoinKeys): boolean {
+  if (!(keys instanceof Float64Array)) return false;
+  for (let row = 0; row < keys.length; row++)
+    if (!(keys[row]! > (row > 0 ? keys[row - 1]! : -Infinity))) return false;
+  return true;
+}
+
 /**
  * The pairs of outerJoin, in its order, for number keys that each side holds in ascending order, with
  * no repeat and no null (ids, most often): one merge of the two sides, with no table. At each pair of

@@ -37,7 +37,7 @@ function collect(): void {
 }
 
 /**
- * Diffs made-up tables (warm-up.ts), 20-40 ms, so that the worker's next data diff runs on code V8
+ * Diffs made-up tables (warm-up.ts), 18-41 ms by hand, so that the worker's next data diff runs on code V8
  * has compiled: a worker's first data diff of 100k rows took 33-62 ms, the next ones 13-24 ms.
  * After the first data diff, not before it, which it would have held up as long. A failure is the
  * warm-up's own: it stores nothing, and leaves the worker as it would have been without it.
