@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { ResponseCache } from '../../src/http/response-cache.js';
-import { build, call } from '../helpers/app.js';
+import { COMPARE, LABELS_COMPARE, build, call } from '../helpers/app.js';
 
 describe('the response cache', () => {
   it('keeps an answer only if nothing changed while it was computed, and holds a bounded number', () => {
@@ -49,5 +49,36 @@ describe('cached Oxen answers', () => {
     expect(second.json.compare.diff.lines.map((l: any) => l.text)).toContain('two');
     await app.app.inject({ method: 'DELETE', url: '/_mock/oxen/repos/c/r' });
     expect((await call(app, 'file_real', 'GET', url)).statusCode).toBe(404);
+  });
+});
+
+describe('a cached answer (sent by the route handler in its own turn)', () => {
+  let app: App;
+  beforeAll(async () => {
+    app = await build();
+    await call(app, 'create_df_diff', 'POST', `${COMPARE}/data_frames`, LABELS_COMPARE);
+  });
+  afterAll(() => app.app.close());
+
+  it.each([
+    ['entries_real', `${COMPARE}/entries/main..feature/add-labels`],
+    ['entries', `${COMPARE}/main..feature/add-labels/entries`],
+    ['file_real', `${COMPARE}/file/main..feature/add-labels/data/train/labels.csv`],
+    ['get_derived_df', `${COMPARE}/data_frames/labels/diff?page=1&page_size=10`],
+  ])('%s: has the status, headers and bytes of the answer first computed', async (operationId, url) => {
+    const computed = await call(app, operationId, 'GET', url);
+    const headers = (res: typeof computed) => {
+      const { date: _date, ...rest } = res.headers;
+      return rest;
+    };
+    expect(computed.statusCode).toBe(200);
+    for (let again = 0; again < 2; again++) {
+      const cached = await call(app, operationId, 'GET', url);
+      expect([cached.statusCode, headers(cached), cached.body]).toEqual([
+        computed.statusCode,
+        headers(computed),
+        computed.body,
+      ]);
+    }
   });
 });

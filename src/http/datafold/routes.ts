@@ -110,7 +110,9 @@ export async function datafoldRoutes(
     app.route({
       method: op.method as 'GET',
       url,
-      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      // Not an async function, for the reason given in oxen/routes.ts: an answer ready at once is
+      // sent in the handler's own turn, and only a promised one (a long poll) is awaited.
+      handler: (req: FastifyRequest, reply: FastifyReply) => {
         markOperation(req, spec, op.operationId);
         const params = req.params as { datadiff_id?: string };
         let id = 0;
@@ -120,8 +122,11 @@ export async function datafoldRoutes(
           if (checked.errors.length > 0) throw invalid(checked.errors);
           id = checked.value as number;
         }
-        const result = await handler({ id, query: req.query as Query, body: req.body });
-        return reply.type('application/json').send(result);
+        const result = handler({ id, query: req.query as Query, body: req.body });
+        if (result instanceof Promise)
+          return result.then((value) => reply.type('application/json').send(value));
+        reply.type('application/json').send(result);
+        return undefined;
       },
     });
   }

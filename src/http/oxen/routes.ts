@@ -121,31 +121,41 @@ export async function oxenRoutes(
     if (!spec.operations.has(operationId)) throw new Error(`handler for unknown operation ${operationId}`);
   }
 
+  const compute = async (operationId: string, params: Params, req: FastifyRequest, reply: FastifyReply) => {
+    const cacheable = req.method === 'GET';
+    const generation = cache.current;
+    const repo = store.findRepo(params.namespace!, params.repo_name!);
+    if (!repo)
+      throw oxenError({ kind: 'repo-not-found', namespace: params.namespace!, name: params.repo_name! });
+    const result = await handlers[operationId]!({
+      repo,
+      params,
+      query: req.query as Query,
+      body: req.body,
+    });
+    const payload = typeof result === 'string' ? result : serialize(result);
+    if (cacheable) cache.set(req.url, generation, payload);
+    return reply.type('application/json; charset=utf-8').send(payload);
+  };
+  // Not an async function: a cached answer is sent in the handler's own turn and nothing is returned.
+  // A reply returned from an async handler is awaited by Fastify, which, while the onSend hooks
+  // run, means listening for the end of the response stream: about 3% of a cached answer's time.
   const run =
     (operationId: string, params?: (p: Params) => Params) =>
-    async (req: FastifyRequest, reply: FastifyReply) => {
+    (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> | undefined => {
       markOperation(req, spec, operationId);
       reply.header('oxen-version', OXEN_VERSION);
-      const cacheable = req.method === 'GET';
-      const cached = cacheable ? cache.get(req.url) : undefined;
-      if (cached !== undefined) return reply.type('application/json; charset=utf-8').send(cached);
-      const generation = cache.current;
-      const raw = req.params as Params;
-      const repo = store.findRepo(raw.namespace!, raw.repo_name!);
-      if (!repo) throw oxenError({ kind: 'repo-not-found', namespace: raw.namespace!, name: raw.repo_name! });
-      const result = await handlers[operationId]!({
-        repo,
-        params: params ? params(raw) : raw,
-        query: req.query as Query,
-        body: req.body,
-      });
-      const payload = typeof result === 'string' ? result : serialize(result);
-      if (cacheable) cache.set(req.url, generation, payload);
-      return reply.type('application/json; charset=utf-8').send(payload);
+      const cached = req.method === 'GET' ? cache.get(req.url) : undefined;
+      if (cached === undefined) {
+        const raw = req.params as Params;
+        return compute(operationId, params ? params(raw) : raw, req, reply);
+      }
+      reply.type('application/json; charset=utf-8').send(cached);
+      return undefined;
     };
 
   // The documented spellings share one wildcard: {base_head} may itself contain '/'.
-  const documented = async (req: FastifyRequest, reply: FastifyReply) => {
+  const documented = (req: FastifyRequest, reply: FastifyReply) => {
     const tail = (req.params as Params)['*']!;
     const fileAt = tail.indexOf('/file/');
     if (tail.endsWith('/entries')) {

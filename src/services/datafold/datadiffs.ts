@@ -112,11 +112,14 @@ export class DatadiffService {
     }
   }
 
-  /** The record with diff_progress; with `poll`, after waiting (bounded) for a terminal state. */
-  async get(id: number, poll: boolean): Promise<Json> {
+  /**
+   * The record with diff_progress; with `poll`, after waiting (bounded) for a terminal state. Only
+   * the wait returns a promise, so that the route answers every other read in the same turn.
+   */
+  get(id: number, poll: boolean): Json | Promise<Json> {
     const record = this.require(id);
-    if (poll && !TERMINAL.has(record.status as string)) await this.waitForEnd(id, this.timing.pollMs);
-    return this.require(id);
+    if (!poll || TERMINAL.has(record.status as string)) return record;
+    return this.waitForEnd(id, this.timing.pollMs).then(() => this.require(id));
   }
 
   /**
