@@ -2,7 +2,8 @@
 // this one: a bare Fastify answering the exact bytes of diffmock's entries response (the ceiling),
 // diffmock's entries, file diff and derived-frame page with response validation off and on, and Prism
 // 5.14 mocking the entries operation from openapi/oxen.json (fetched with npx; skipped if it cannot
-// be). Each diffmock ratio is against a run of the bare server just before it. Prints one table.
+// be). Each diffmock ratio is against a run of the bare server just before it, and the ratios to Prism
+// against a run of Prism just after diffmock's entries. Prints one table.
 // Run: npm run bench:http  (BENCH_HTTP_SECONDS sets each target's time, split over the rounds; default 10)
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -86,6 +87,43 @@ async function startBare(body: string): Promise<{ url: string; stop: () => Promi
   return { url: (await started(bare, /listening on (\S+)/)).url, stop: () => stopTree(bare) };
 }
 
+// Prism, mocking the entries operation from our spec, started first (it takes seconds) and stopped
+// however the run ends. Its router does not let a path parameter hold '/', so it gets a base..head
+// without one; the spec declares bearer authentication, which Prism enforces.
+let prism: { child: ChildProcess; ms: number; url: string } | undefined;
+let prismFailure = '';
+const PRISM_AUTH = { authorization: 'Bearer bench' };
+try {
+  const port = await freePort();
+  const child = spawn(
+    'npx',
+    [
+      '-y',
+      '@stoplight/prism-cli@5.14.2',
+      'mock',
+      new URL('../openapi/oxen.json', import.meta.url).pathname,
+      '-p',
+      String(port),
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  prism = { child, ms: 0, url: `http://127.0.0.1:${port}${REPO}/entries/main..main` };
+  // Should a diffmock run fail, the bench exits with Prism still running: it is stopped then.
+  process.once('exit', () => {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+  });
+  prism.ms = (await started(child, /Prism is listening on (http\S+)/)).ms;
+} catch (e) {
+  prismFailure = (e as Error).message;
+  if (prism) await stopPrism();
+  prism = undefined;
+}
+async function stopPrism() {
+  if (prism && prism.child.exitCode === null) await stopTree(prism.child);
+}
+/** A run of diffmock's entries (validation on) and one of Prism right after it, as long. */
+let versus: { diffmock: Run; prism: Run } | undefined;
+
 // diffmock with validation off, then on. The machine's speed drifts from one second to the next, so
 // each diffmock route is measured in ROUNDS short runs, each right after a run of the bare server:
 // a ratio is taken within a round, and the median round is shown.
@@ -121,6 +159,14 @@ for (const mode of ['off', 'warn'] as const) {
     }
   }
   for (const [name, runs] of Object.entries(rounds)) results[name] = median(runs, (r) => r.ratio);
+  if (prism && mode === 'warn') {
+    const diffmock = await load(url + ROUTES.entries, SECONDS);
+    try {
+      versus = { diffmock, prism: await load(prism.url, SECONDS, PRISM_AUTH) };
+    } catch (e) {
+      prismFailure = (e as Error).message;
+    }
+  }
   diffmockRss = Math.max(diffmockRss, treeRssMb(child.pid!));
   await stop();
 }
@@ -134,46 +180,29 @@ rows.push([
 for (const [name, { run, ratio }] of Object.entries(results))
   rows.push([`diffmock ${name}`, `${show(run)} (${(100 * ratio).toFixed(0)}% of bare, median round)`]);
 
-// Prism, mocking the entries operation from our spec. It is stopped however its run ends.
-let prism: ChildProcess | undefined;
-try {
-  const port = await freePort();
-  prism = spawn(
-    'npx',
-    [
-      '-y',
-      '@stoplight/prism-cli@5.14.2',
-      'mock',
-      new URL('../openapi/oxen.json', import.meta.url).pathname,
-      '-p',
-      String(port),
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const { ms } = await started(prism, /Prism is listening on (http\S+)/);
-  // Prism's router does not let a path parameter hold '/', so it gets a base..head without one.
-  // The spec declares bearer authentication, which Prism enforces.
-  const run = await load(`http://127.0.0.1:${port}${REPO}/entries/main..main`, SECONDS, {
-    authorization: 'Bearer bench',
-  });
-  const rss = treeRssMb(prism.pid!);
-  const entries = results['entries, validation warn']!.run;
+if (prism && versus) {
+  const rss = treeRssMb(prism.child.pid!);
+  await stopPrism();
+  const { diffmock, prism: run } = versus;
   rows.push([
-    `Prism 5.14.2 mock of entries`,
+    'diffmock entries, validation warn, before Prism',
+    `${show(diffmock)} (${((100 * diffmock.rps) / ceiling.rps).toFixed(0)}% of the median bare run)`,
+  ]);
+  rows.push([
+    'Prism 5.14.2 mock of entries, right after',
     `${show(run)} (${((100 * run.rps) / ceiling.rps).toFixed(0)}% of the median bare run)`,
   ]);
   rows.push([
     'diffmock vs Prism, entries with validation on',
-    `${(entries.rps / run.rps).toFixed(1)}x the throughput, p99 ${((100 * entries.p99) / Math.max(run.p99, 1)).toFixed(1)}% of Prism's`,
+    `${(diffmock.rps / run.rps).toFixed(1)}x the throughput, p99 ${((100 * diffmock.p99) / Math.max(run.p99, 1)).toFixed(1)}% of Prism's`,
   ]);
   rows.push([
     'start (spawn to listening) / server rss',
-    `diffmock ${diffmockStart.toFixed(0)} ms / ${diffmockRss.toFixed(0)} MB; Prism ${ms.toFixed(0)} ms / ${rss.toFixed(0)} MB`,
+    `diffmock ${diffmockStart.toFixed(0)} ms / ${diffmockRss.toFixed(0)} MB; Prism ${prism.ms.toFixed(0)} ms / ${rss.toFixed(0)} MB`,
   ]);
-} catch (e) {
-  rows.push(['Prism 5.14.2', `not measured: ${(e as Error).message.slice(0, 120)}`]);
-} finally {
-  if (prism && prism.exitCode === null) await stopTree(prism);
+} else {
+  await stopPrism();
+  rows.push(['Prism 5.14.2', `not measured: ${prismFailure.slice(0, 120)}`]);
 }
 
 printTable(rows);
