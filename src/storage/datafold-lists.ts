@@ -14,6 +14,13 @@ export type Match =
   /** A table path, matched case-insensitively as its segments joined by '.'. */
   | { op: 'path'; value: string };
 
+/** A page of a list: how many records match in all, and the page's records as JSON texts. */
+export interface ListPage {
+  count: number;
+  /** Shared with later reads of the same page: not to be changed. */
+  readonly texts: readonly string[];
+}
+
 export interface ListQuery {
   /** Conditions on sort fields: alternatives of one field are OR-ed, fields are AND-ed. */
   where: Array<{ field: string; anyOf: Match[] }>;
@@ -32,6 +39,10 @@ const SORT_IN_MEMORY_FROM = 1_000;
 /** How many list counts are remembered at most. */
 const MAX_COUNTS = 128;
 
+/** How many list pages are remembered at most, and how many characters of their records in all. */
+const MAX_PAGES = 64;
+const MAX_PAGE_CHARS = 1 << 22;
+
 /** Records read per turn of the event loop when the in-memory columns are built from the table. */
 const BUILD_ROWS = 1_000;
 
@@ -43,13 +54,27 @@ export class DatadiffLists {
    * thousands of rows (see list); it is counted again only once anything was written.
    */
   private readonly counts = new Map<string, { changes: number; count: number }>();
+  /**
+   * List pages by query, each with the number of changes it was read at: a client polling a list
+   * asks for the same page again and again, and it is read again only once anything was written.
+   */
+  private readonly pages = new Map<string, { changes: number; chars: number; page: ListPage }>();
+  private pageChars = 0;
 
-  /** `columns` are the store's, which its writes keep; `inMemory: false` does every list in SQL. */
+  private readonly inMemory: boolean;
+  private readonly rememberPages: boolean;
+
+  /**
+   * `columns` are the store's, which its writes keep; `inMemory: false` does every list in SQL, and
+   * `rememberPages: false` reads every page again.
+   */
   constructor(
     private readonly db: Db,
     private readonly columns: RecordColumns,
-    private readonly inMemory: boolean,
+    options: { inMemory: boolean; rememberPages: boolean },
   ) {
+    this.inMemory = options.inMemory;
+    this.rememberPages = options.rememberPages;
     this.s = {
       columnRows: db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`).raw(),
       // Rows changed through this connection since it opened: any write at all changes it.
@@ -121,7 +146,30 @@ export class DatadiffLists {
    * `omit`, each text is without that top-level field: SQLite's json_remove leaves the rest as it was
    * written (JSON.stringify's text), so a list answer is made without parsing a record.
    */
-  list(q: ListQuery, omit?: string): { count: number; texts: string[] } {
+  list(q: ListQuery, omit?: string): ListPage {
+    if (!this.rememberPages) return this.readPage(q, omit);
+    const key = `${omit ?? ''}\u0000${JSON.stringify(q)}`;
+    const changes = this.s.changes.get() as number;
+    const known = this.pages.get(key);
+    if (known?.changes === changes) return known.page;
+    const page = this.readPage(q, omit);
+    const chars = page.texts.reduce((sum, text) => sum + text.length, 0);
+    if (known) {
+      this.pages.delete(key);
+      this.pageChars -= known.chars;
+    }
+    if (this.pages.size >= MAX_PAGES || this.pageChars + chars > MAX_PAGE_CHARS) {
+      this.pages.clear();
+      this.pageChars = 0;
+    }
+    if (chars <= MAX_PAGE_CHARS) {
+      this.pages.set(key, { changes, chars, page });
+      this.pageChars += chars;
+    }
+    return page;
+  }
+
+  private readPage(q: ListQuery, omit: string | undefined): ListPage {
     const text = omit === undefined ? 'record' : `json_remove(record, ${jsonPath(omit)})`;
     const params: unknown[] = [];
     const clauses = q.where.map(({ field, anyOf }) => {

@@ -4,11 +4,11 @@
 // columns in memory (record-columns.ts).
 import type { Db } from './db.js';
 import { COLUMN_ROW, columnOf } from './datafold-fields.js';
-import { DatadiffLists, type ListQuery } from './datafold-lists.js';
+import { DatadiffLists, type ListPage, type ListQuery } from './datafold-lists.js';
 import { joinParts, partsOf } from './parts.js';
 import { RecordColumns } from './record-columns.js';
 
-export type { ListQuery, Match } from './datafold-lists.js';
+export type { ListPage, ListQuery, Match } from './datafold-lists.js';
 
 export interface SourceRow {
   id: number;
@@ -42,12 +42,18 @@ export class DatafoldStore {
   private readonly columns = new RecordColumns();
   private readonly lists;
 
-  /** `inMemory: false` counts and pages every list in SQL (tests hold the two ways to each other). */
+  /**
+   * `inMemory: false` counts and pages every list in SQL (tests hold the two ways to each other);
+   * `rememberPages: false` reads every page again (bench/datafold.ts times the reads).
+   */
   constructor(
     private readonly db: Db,
-    options: { inMemory?: boolean } = {},
+    options: { inMemory?: boolean; rememberPages?: boolean } = {},
   ) {
-    this.lists = new DatadiffLists(db, this.columns, options.inMemory !== false);
+    this.lists = new DatadiffLists(db, this.columns, {
+      inMemory: options.inMemory !== false,
+      rememberPages: options.rememberPages !== false,
+    });
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       source: p('SELECT id, name FROM df_sources WHERE id = ?'),
@@ -222,7 +228,7 @@ export class DatafoldStore {
    * One page of records matching `q`, as their stored JSON texts (with `omit`, each without that
    * top-level field), and how many match in all.
    */
-  listDatadiffs(q: ListQuery, omit?: string): { count: number; texts: string[] } {
+  listDatadiffs(q: ListQuery, omit?: string): ListPage {
     return this.lists.list(q, omit);
   }
 }

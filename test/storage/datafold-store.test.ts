@@ -101,6 +101,39 @@ describe('list counts', () => {
   });
 });
 
+describe('list pages', () => {
+  const ids = (page: { texts: readonly string[] }) =>
+    page.texts.map((t) => (JSON.parse(t) as { id: number }).id);
+
+  it('are remembered only until anything is written', () => {
+    const store = new DatafoldStore(openDatabase(':memory:'));
+    store.insertDatadiffs([1, 3, 5].map((id) => ({ record: record(id, 'done', 2) })));
+    const page = () => store.listDatadiffs(doneFromSource2);
+    const first = page();
+    expect(ids(first)).toEqual([1, 3]);
+    // Read once: the same page, not read again.
+    expect(page()).toBe(first);
+    store.insertDatadiff(record(9, 'done', 2)); // created on the 1st: sorted first
+    expect([ids(page()), page().count]).toEqual([[9, 1], 4]);
+    store.updateRecord(9, record(9, 'failed', 2));
+    expect([ids(page()), page().count]).toEqual([[1, 3], 3]);
+    // The same query without a field of its records is a page of its own.
+    expect(JSON.parse(store.listDatadiffs(doneFromSource2, 'status').texts[0]!)).not.toHaveProperty('status');
+    expect(JSON.parse(page().texts[0]!)).toHaveProperty('status', 'done');
+    store.clear();
+    expect([ids(page()), page().count]).toEqual([[], 0]);
+  });
+
+  it('are read every time by a store told not to remember them', () => {
+    const store = new DatafoldStore(openDatabase(':memory:'), { rememberPages: false });
+    store.insertDatadiffs([1, 3].map((id) => ({ record: record(id, 'done', 2) })));
+    const first = store.listDatadiffs(doneFromSource2);
+    const again = store.listDatadiffs(doneFromSource2);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+  });
+});
+
 describe('list counts on two filters', () => {
   it.each([
     ['in SQL', false],

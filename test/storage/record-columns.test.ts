@@ -82,7 +82,7 @@ const whereArb: fc.Arbitrary<Where> = fc.uniqueArray(
 );
 
 /** The ids of a page's records, from their texts. */
-const idsOf = (texts: string[]) => texts.map((t) => (JSON.parse(t) as { id: number }).id);
+const idsOf = (texts: readonly string[]) => texts.map((t) => (JSON.parse(t) as { id: number }).id);
 
 /**
  * Pages of the done records, in each order of `orderBys` both ways, at each `[offset, limit]`, from
