@@ -191,7 +191,8 @@ async function main(): Promise<void> {
   rows.push(['longest event-loop stall during that diff', `${stall} ms`]);
   // The lists above through the store alone, from a store with its in-memory columns and from one
   // that does every list in SQL, each once first and then timed (a filtered page in SQL reads every
-  // row that passes to sort them). Neither store remembers its pages: each is read every time. Last, so that the columns' heap is not held during the data diff.
+  // row that passes to sort them). Neither store remembers its pages: each is read every time.
+  // Last, so that the columns' heap is not held during the data diff.
   const { DatafoldStore } = await built<typeof StoreModule>('storage/datafold-store.js');
   const inMemory = new DatafoldStore(db, { rememberPages: false });
   inMemory.listDatadiffs(readListQuery({}));

@@ -144,7 +144,8 @@ export class DatadiffLists {
   /**
    * One page of records matching `q`, as their stored JSON texts, and how many match in all. With
    * `omit`, each text is without that top-level field: SQLite's json_remove leaves the rest as it was
-   * written (JSON.stringify's text), so a list answer is made without parsing a record.
+   * written (JSON.stringify's text), so a list answer is made without parsing a record. A page is
+   * remembered (pages) until anything is written.
    */
   list(q: ListQuery, omit?: string): ListPage {
     if (!this.rememberPages) return this.readPage(q, omit);
