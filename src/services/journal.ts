@@ -21,17 +21,23 @@ export interface JournalFilter {
 
 export const JOURNAL_LIMIT = 1000;
 
+/** What is recorded of a request: an entry without its id, its time as a number (Date.now()). */
+export type JournalRecord = Omit<JournalEntry, 'id' | 'at'> & { atMs: number };
+
 export class RequestJournal {
-  /** A ring: once full, each new entry takes the place of the oldest. */
-  private entries: JournalEntry[] = [];
+  /**
+   * A ring: once full, each new entry takes the place of the oldest. Times are written out as text
+   * when the journal is read, not for every request.
+   */
+  private entries: Array<JournalRecord & { id: number }> = [];
   private next = 1;
   /** The id of the first entry since the last clear, which sits at index 0. */
   private first = 1;
 
-  record(entry: Omit<JournalEntry, 'id'>): void {
+  record(entry: JournalRecord): void {
     const id = this.next++;
-    const { method, path, query, status, duration_ms, at } = entry;
-    this.entries[(id - this.first) % JOURNAL_LIMIT] = { id, method, path, query, status, duration_ms, at };
+    const { method, path, query, status, duration_ms, atMs } = entry;
+    this.entries[(id - this.first) % JOURNAL_LIMIT] = { id, method, path, query, status, duration_ms, atMs };
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
@@ -42,7 +48,17 @@ export class RequestJournal {
       this.entries.length < JOURNAL_LIMIT
         ? this.entries
         : [...this.entries.slice(oldest), ...this.entries.slice(0, oldest)];
-    return inOrder.filter((e) => (!method || e.method === method) && (!path || path(e.path)));
+    return inOrder
+      .filter((e) => (!method || e.method === method) && (!path || path(e.path)))
+      .map(({ id, method, path, query, status, duration_ms, atMs }) => ({
+        id,
+        method,
+        path,
+        query,
+        status,
+        duration_ms,
+        at: new Date(atMs).toISOString(),
+      }));
   }
 
   clear(): void {
