@@ -77,7 +77,6 @@ export class DatadiffLists {
     this.rememberPages = options.rememberPages;
     this.s = {
       columnRows: db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > ? ORDER BY id LIMIT ?`).raw(),
-      // Rows changed through this connection since it opened: any write at all changes it.
       changes: db.prepare('SELECT total_changes()').pluck(),
     };
   }
@@ -119,6 +118,11 @@ export class DatadiffLists {
     if (!stopped() && this.db.open) this.columnsReady();
   }
 
+  /** Rows changed through this connection since it opened: any write at all changes it. */
+  changes(): number {
+    return this.s.changes.get() as number;
+  }
+
   /** Whether lists come from the in-memory columns now (they are built and kept). */
   listsInMemory(): boolean {
     return this.inMemory && this.columns.state === 'ready';
@@ -127,7 +131,7 @@ export class DatadiffLists {
   /** The count `sql` gives, from the in-memory columns when they can give it, remembered per query. */
   private countOf(sql: string, params: unknown[], where: ListQuery['where']): number {
     const key = `${sql}\u0000${JSON.stringify(params)}`;
-    const changes = this.s.changes.get() as number;
+    const changes = this.changes();
     const known = this.counts.get(key);
     if (known?.changes === changes) return known.count;
     const count =
@@ -150,7 +154,7 @@ export class DatadiffLists {
   list(q: ListQuery, omit?: string): ListPage {
     if (!this.rememberPages) return this.readPage(q, omit);
     const key = `${omit ?? ''}\u0000${JSON.stringify(q)}`;
-    const changes = this.s.changes.get() as number;
+    const changes = this.changes();
     const known = this.pages.get(key);
     if (known?.changes === changes) return known.page;
     const page = this.readPage(q, omit);

@@ -193,6 +193,14 @@ export class DatafoldStore {
     }
   }
 
+  /**
+   * A number that changes whenever anything is written through this store's database connection
+   * (SQLite's total_changes()): what was read at the same number is still what is stored.
+   */
+  changes(): number {
+    return this.lists.changes();
+  }
+
   getDatadiff(id: number): StoredDatadiff | undefined {
     const row = this.s.datadiff.get(id) as
       { record: string; hidden: string; summary_results: string | null } | undefined;

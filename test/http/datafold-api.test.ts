@@ -105,6 +105,37 @@ describe('listing data diffs', () => {
     expect(empty.json.archived).toBe(true);
   });
 
+  it('answers a record and a list read before a write with what the write left', async () => {
+    // Both answers are remembered between writes (DatadiffService.getText, DatadiffLists.list).
+    const target = history.filter((r) => !r.archived)[1]!;
+    const record = () => call(app, 'get_datadiff', 'GET', `${DIFFS}/${target.id}`);
+    const before = await record();
+    expect((await record()).body).toBe(before.body);
+    expect(before.json.archived).toBe(false);
+    expect(ids((await list('archived=true&page_size=100')).results)).not.toContain(target.id);
+    await call(app, 'update_datadiff', 'PATCH', `${DIFFS}/${target.id}`, { archived: true });
+    expect((await record()).json.archived).toBe(true);
+    expect(ids((await list('archived=true&page_size=100')).results)).toContain(target.id);
+    // Polled, a finished record answers at once, from what was remembered.
+    expect((await call(app, 'get_datadiff', 'GET', `${DIFFS}/${target.id}?poll`)).body).toBe(
+      (await record()).body,
+    );
+  });
+
+  it('answers 404 for a record read before a reset removed it', async () => {
+    const own = await build('');
+    const seeded = await own.app.inject({
+      method: 'POST',
+      url: '/_mock/datafold/datadiffs',
+      payload: [{ data_source1_id: 1, data_source2_id: 1, pk_columns: ['id'], status: 'done' }],
+    });
+    const [id] = (seeded.json() as { ids: number[] }).ids;
+    expect((await call(own, 'get_datadiff', 'GET', `${DIFFS}/${id}`)).statusCode).toBe(200);
+    await own.app.inject({ method: 'POST', url: '/_mock/reset' });
+    expect((await call(own, 'get_datadiff', 'GET', `${DIFFS}/${id}`)).statusCode).toBe(404);
+    await own.app.close();
+  });
+
   it('summarizes a finished diff with its data source names', async () => {
     const done = history.find((r) => r.status === 'done')!;
     const res = await call(app, 'get_datadiff_summary', 'GET', `${DIFFS}/${done.id}/summary`);

@@ -95,7 +95,7 @@ export async function datafoldRoutes(
 
   const handlers: Record<string, (ctx: Ctx) => unknown> = {
     create_datadiff: (ctx) => datadiffs.create(readBody(ctx.body, 'ApiDataDiffData', false)),
-    get_datadiff: (ctx) => datadiffs.get(ctx.id, ctx.query.poll !== undefined),
+    get_datadiff: (ctx) => datadiffs.getText(ctx.id, ctx.query.poll !== undefined),
     list_datadiffs: (ctx) => datadiffs.listText(ctx.query),
     update_datadiff: (ctx) => datadiffs.update(ctx.id, readBody(ctx.body, 'ApiDataDiffPatch', true)),
     get_datadiff_summary_results: (ctx) => datadiffs.summaryResults(ctx.id),

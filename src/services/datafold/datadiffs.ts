@@ -37,11 +37,26 @@ type Side = 1 | 2;
 /** How many times warmUpLists makes the default list's answer. */
 const WARM_LISTS = 5;
 
+/** How many records' answers getText remembers at most. */
+const MAX_RECORD_TEXTS = 256;
+
+/** A record's answer (getText), with the store's changes it was read at. */
+interface RecordText {
+  changes: number;
+  text: string;
+  terminal: boolean;
+}
+
 export class DatadiffService {
   private readonly events = new EventEmitter();
   private readonly running = new Map<number, AbortController>();
   /** Set on shutdown: no job starts or writes after it (unfinished ones resume at the next start). */
   private stopped = false;
+  /**
+   * The answers of getText by id, each with the store's changes it was read at: a client waiting
+   * for a data diff asks for its record again and again, which is read again only after a write.
+   */
+  private readonly recordTexts = new Map<number, RecordText>();
 
   constructor(
     private readonly store: DatafoldStore,
@@ -113,13 +128,23 @@ export class DatadiffService {
   }
 
   /**
-   * The record with diff_progress; with `poll`, after waiting (bounded) for a terminal state. Only
-   * the wait returns a promise, so that the route answers every other read in the same turn.
+   * The record with diff_progress, as JSON text; with `poll`, after waiting (bounded) for a terminal
+   * state. Only the wait returns a promise, so that the route answers every other read in the same
+   * turn.
    */
-  get(id: number, poll: boolean): Json | Promise<Json> {
-    const record = this.require(id);
-    if (!poll || TERMINAL.has(record.status as string)) return record;
-    return this.waitForEnd(id, this.timing.pollMs).then(() => this.require(id));
+  getText(id: number, poll: boolean): string | Promise<string> {
+    const changes = this.store.changes();
+    let known = this.recordTexts.get(id);
+    if (known?.changes !== changes) known = this.remember(id, changes, this.require(id));
+    if (!poll || known.terminal) return known.text;
+    return this.waitForEnd(id, this.timing.pollMs).then(() => this.getText(id, false));
+  }
+
+  private remember(id: number, changes: number, record: Json): RecordText {
+    const entry = { changes, text: JSON.stringify(record), terminal: TERMINAL.has(record.status as string) };
+    if (this.recordTexts.size >= MAX_RECORD_TEXTS) this.recordTexts.clear();
+    this.recordTexts.set(id, entry);
+    return entry;
   }
 
   /**
