@@ -307,6 +307,12 @@ describe('the job lifecycle', () => {
 
   it('cancels a running job for good; cancelling a finished one changes nothing', async () => {
     const { json } = await create(slow, diffBody());
+    // Read before the cancel, as a client waiting for the job does: answered again after it.
+    const summaryResults = () =>
+      call(slow, 'get_datadiff_summary_results', 'GET', `${DIFFS}/${json.id}/summary_results`);
+    const summary = () => call(slow, 'get_datadiff_summary', 'GET', `${DIFFS}/${json.id}/summary`);
+    expect(['pending', 'running']).toContain((await summaryResults()).json.status);
+    expect((await summary()).json.result_status).toBeNull();
     const cancelled = await call(slow, 'cancel_datadiff', 'POST', `${DIFFS}/${json.id}/cancel`);
     expect(cancelled.json).toEqual({ id: json.id, status: 'cancelled' });
     await new Promise((r) => setTimeout(r, 600));
@@ -319,6 +325,8 @@ describe('the job lifecycle', () => {
       `${DIFFS}/${json.id}/summary_results`,
     );
     expect(results.json.status).toBe('failed');
+    expect((await summaryResults()).body).toBe(results.body);
+    expect((await summary()).json).toMatchObject({ status: 'cancelled', result_status: 'cancelled' });
     const again = await call(slow, 'cancel_datadiff', 'POST', `${DIFFS}/${json.id}/cancel`);
     expect(again.json.status).toBe('cancelled');
   });

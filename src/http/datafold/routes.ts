@@ -98,8 +98,8 @@ export async function datafoldRoutes(
     get_datadiff: (ctx) => datadiffs.getText(ctx.id, ctx.query.poll !== undefined),
     list_datadiffs: (ctx) => datadiffs.listText(ctx.query),
     update_datadiff: (ctx) => datadiffs.update(ctx.id, readBody(ctx.body, 'ApiDataDiffPatch', true)),
-    get_datadiff_summary_results: (ctx) => datadiffs.summaryResults(ctx.id),
-    get_datadiff_summary: (ctx) => datadiffs.summary(ctx.id),
+    get_datadiff_summary_results: (ctx) => datadiffs.summaryResultsText(ctx.id),
+    get_datadiff_summary: (ctx) => datadiffs.summaryText(ctx.id),
     cancel_datadiff: (ctx) => datadiffs.cancel(ctx.id),
   };
 

@@ -37,14 +37,15 @@ type Side = 1 | 2;
 /** How many times warmUpLists makes the default list's answer. */
 const WARM_LISTS = 5;
 
-/** How many records' answers getText remembers at most. */
-const MAX_RECORD_TEXTS = 256;
+/** How many answers about single records are remembered at most (see remembered). */
+const MAX_ANSWERS = 512;
 
-/** A record's answer (getText), with the store's changes it was read at. */
-interface RecordText {
+/** An answer about one record as JSON text, with the store's changes it was read at. */
+interface Answer {
   changes: number;
   text: string;
-  terminal: boolean;
+  /** The answer's own status field (a record's: whether it is finished). */
+  status: unknown;
 }
 
 export class DatadiffService {
@@ -53,10 +54,11 @@ export class DatadiffService {
   /** Set on shutdown: no job starts or writes after it (unfinished ones resume at the next start). */
   private stopped = false;
   /**
-   * The answers of getText by id, each with the store's changes it was read at: a client waiting
-   * for a data diff asks for its record again and again, which is read again only after a write.
+   * Answers about one record (its record, summary results and summary) by route and id, each with
+   * the store's changes it was read at: a client waiting for a data diff asks for them again and
+   * again, and they are read again only after a write.
    */
-  private readonly recordTexts = new Map<number, RecordText>();
+  private readonly answers = new Map<string, Answer>();
 
   constructor(
     private readonly store: DatafoldStore,
@@ -133,18 +135,31 @@ export class DatadiffService {
    * turn.
    */
   getText(id: number, poll: boolean): string | Promise<string> {
-    const changes = this.store.changes();
-    let known = this.recordTexts.get(id);
-    if (known?.changes !== changes) known = this.remember(id, changes, this.require(id));
-    if (!poll || known.terminal) return known.text;
+    const record = this.remembered(`record ${id}`, () => this.require(id));
+    if (!poll || TERMINAL.has(record.status as string)) return record.text;
     return this.waitForEnd(id, this.timing.pollMs).then(() => this.getText(id, false));
   }
 
-  private remember(id: number, changes: number, record: Json): RecordText {
-    const entry = { changes, text: JSON.stringify(record), terminal: TERMINAL.has(record.status as string) };
-    if (this.recordTexts.size >= MAX_RECORD_TEXTS) this.recordTexts.clear();
-    this.recordTexts.set(id, entry);
-    return entry;
+  /** summaryResults as JSON text, remembered until a write. */
+  summaryResultsText(id: number): string {
+    return this.remembered(`summary_results ${id}`, () => this.summaryResults(id)).text;
+  }
+
+  /** summary as JSON text, remembered until a write. */
+  summaryText(id: number): string {
+    return this.remembered(`summary ${id}`, () => this.summary(id)).text;
+  }
+
+  /** The answer `read` makes, as it was made since the last write, or made now (and kept). */
+  private remembered(key: string, read: () => Json): Answer {
+    const changes = this.store.changes();
+    const known = this.answers.get(key);
+    if (known?.changes === changes) return known;
+    const value = read();
+    const answer = { changes, text: JSON.stringify(value), status: value.status };
+    if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
+    this.answers.set(key, answer);
+    return answer;
   }
 
   /**
@@ -177,7 +192,7 @@ export class DatadiffService {
     return withoutProgress(next);
   }
 
-  summaryResults(id: number): Json {
+  private summaryResults(id: number): Json {
     const stored = this.store.getDatadiff(id);
     if (!stored) throw new DatafoldError({ kind: 'not-found', id });
     const status = stored.record.status as string;
@@ -190,7 +205,7 @@ export class DatadiffService {
     return { status: status === 'processing' ? 'running' : 'pending' };
   }
 
-  summary(id: number): Json {
+  private summary(id: number): Json {
     const stored = this.store.getDatadiff(id);
     if (!stored) throw new DatafoldError({ kind: 'not-found', id });
     const r = stored.record;
