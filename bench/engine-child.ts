@@ -62,7 +62,7 @@ if (kind === 'keyed') {
   figures = { ms, height: frame?.height };
 } else if (kind === 'columns') {
   // A whole CSV read as registering a data source's table reads it: into typed columns, stored.
-  // After the server's own warm-up at start, which builds a made-up table a few times (sources.ts).
+  // After the server's own warm-up at start, which builds made-up tables a few times (warm-up.ts).
   for (let i = 0; i < WARM_TABLES; i++) csvTableData(warmUpCsv(i), {});
   const bytes = readFileSync(a);
   const [stored, ms] = await timed(() => csvTableData(bytes, {}));

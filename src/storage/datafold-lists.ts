@@ -4,6 +4,7 @@
 import type { Db } from './db.js';
 import { COLUMN_ROW, columnOf, SORT_FIELDS } from './datafold-fields.js';
 import { warmUpListCode } from './list-warm-up.js';
+import { UntilWrite } from './until-write.js';
 import type { RecordColumns } from './record-columns.js';
 
 /** One alternative of a list filter on one field. */
@@ -53,13 +54,17 @@ export class DatadiffLists {
    * counts the same rows for every page, and a count in SQL on several filters can read tens of
    * thousands of rows (see list); it is counted again only once anything was written.
    */
-  private readonly counts = new Map<string, { changes: number; count: number }>();
+  private readonly counts = new UntilWrite<number>(() => this.changes(), MAX_COUNTS);
   /**
-   * List pages by query, each with the number of changes it was read at: a client polling a list
-   * asks for the same page again and again, and it is read again only once anything was written.
+   * List pages by query, until anything is written: a client polling a list asks for the same page
+   * again and again.
    */
-  private readonly pages = new Map<string, { changes: number; chars: number; page: ListPage }>();
-  private pageChars = 0;
+  private readonly pages = new UntilWrite<ListPage>(
+    () => this.changes(),
+    MAX_PAGES,
+    MAX_PAGE_CHARS,
+    (page) => page.texts.reduce((sum, text) => sum + text.length, 0),
+  );
 
   private readonly inMemory: boolean;
   private readonly rememberPages: boolean;
@@ -130,19 +135,15 @@ export class DatadiffLists {
 
   /** The count `sql` gives, from the in-memory columns when they can give it, remembered per query. */
   private countOf(sql: string, params: unknown[], where: ListQuery['where']): number {
-    const key = `${sql}\u0000${JSON.stringify(params)}`;
-    const changes = this.changes();
-    const known = this.counts.get(key);
-    if (known?.changes === changes) return known.count;
-    const count =
-      (this.columnsReady() ? this.columns.count(where) : undefined) ??
-      (this.db
-        .prepare(sql)
-        .pluck()
-        .get(...params) as number);
-    if (this.counts.size >= MAX_COUNTS) this.counts.clear();
-    this.counts.set(key, { changes, count });
-    return count;
+    return this.counts.get(
+      `${sql}\u0000${JSON.stringify(params)}`,
+      () =>
+        (this.columnsReady() ? this.columns.count(where) : undefined) ??
+        (this.db
+          .prepare(sql)
+          .pluck()
+          .get(...params) as number),
+    );
   }
 
   /**
@@ -153,25 +154,7 @@ export class DatadiffLists {
    */
   list(q: ListQuery, omit?: string): ListPage {
     if (!this.rememberPages) return this.readPage(q, omit);
-    const key = `${omit ?? ''}\u0000${JSON.stringify(q)}`;
-    const changes = this.changes();
-    const known = this.pages.get(key);
-    if (known?.changes === changes) return known.page;
-    const page = this.readPage(q, omit);
-    const chars = page.texts.reduce((sum, text) => sum + text.length, 0);
-    if (known) {
-      this.pages.delete(key);
-      this.pageChars -= known.chars;
-    }
-    if (this.pages.size >= MAX_PAGES || this.pageChars + chars > MAX_PAGE_CHARS) {
-      this.pages.clear();
-      this.pageChars = 0;
-    }
-    if (chars <= MAX_PAGE_CHARS) {
-      this.pages.set(key, { changes, chars, page });
-      this.pageChars += chars;
-    }
-    return page;
+    return this.pages.get(`${omit ?? ''}\u0000${JSON.stringify(q)}`, () => this.readPage(q, omit));
   }
 
   private readPage(q: ListQuery, omit: string | undefined): ListPage {

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { DatadiffOptions, DatadiffOutcome, Tolerance } from '../../engine/datadiff.js';
 import type { DatafoldStore, Json } from '../../storage/datafold-store.js';
+import { UntilWrite } from '../../storage/until-write.js';
 import type { ComputePool } from '../compute/pool.js';
 import type { DatasetSpec } from '../compute/datadiff-task.js';
 import { DatafoldError, valueError } from './errors.js';
@@ -40,11 +41,10 @@ const WARM_LISTS = 5;
 /** How many answers about single records are remembered at most (see remembered). */
 const MAX_ANSWERS = 512;
 
-/** An answer about one record as JSON text, with the store's changes it was read at. */
+/** An answer about one record as JSON text. */
 interface Answer {
-  changes: number;
   text: string;
-  /** The answer's own status field (a record's: whether it is finished). */
+  /** The answer's own status field (for a record, whether it is finished). */
   status: unknown;
 }
 
@@ -54,11 +54,10 @@ export class DatadiffService {
   /** Set on shutdown: no job starts or writes after it (unfinished ones resume at the next start). */
   private stopped = false;
   /**
-   * Answers about one record (its record, summary results and summary) by route and id, each with
-   * the store's changes it was read at: a client waiting for a data diff asks for them again and
-   * again, and they are read again only after a write.
+   * Answers about one record (its record, summary results and summary) by route and id, until
+   * anything is written: a client waiting for a data diff asks for them again and again.
    */
-  private readonly answers = new Map<string, Answer>();
+  private readonly answers = new UntilWrite<Answer>(() => this.store.changes(), MAX_ANSWERS);
 
   constructor(
     private readonly store: DatafoldStore,
@@ -152,14 +151,10 @@ export class DatadiffService {
 
   /** The answer `read` makes, as it was made since the last write, or made now (and kept). */
   private remembered(key: string, read: () => Json): Answer {
-    const changes = this.store.changes();
-    const known = this.answers.get(key);
-    if (known?.changes === changes) return known;
-    const value = read();
-    const answer = { changes, text: JSON.stringify(value), status: value.status };
-    if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
-    this.answers.set(key, answer);
-    return answer;
+    return this.answers.get(key, () => {
+      const value = read();
+      return { text: JSON.stringify(value), status: value.status };
+    });
   }
 
   /**
