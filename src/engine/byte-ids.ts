@@ -12,10 +12,15 @@ const START_STEPS = 1 << 16;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/**
+ * The bytes' FNV-1a hash as a signed 32-bit integer, as Math.imul gives it: only its low bits pick a
+ * slot. Made unsigned (`>>> 0`), half of the hashes were past V8's small integers, and each was
+ * passed boxed to hashedId (a column of 1M words read 6% faster without, by hand).
+ */
 function hashOf(bytes: Uint8Array, start: number, end: number): number {
   let hash = FNV_OFFSET;
   for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, FNV_PRIME);
-  return hash >>> 0;
+  return hash;
 }
 
 export class ByteIds {
@@ -62,7 +67,7 @@ export class ByteIds {
       hash = Math.imul(hash ^ byte, FNV_PRIME);
     }
     this.fieldEnd = at;
-    return this.byText ? this.textId(source, start, at) : this.hashedId(source, start, at, hash >>> 0);
+    return this.byText ? this.textId(source, start, at) : this.hashedId(source, start, at, hash);
   }
 
   /** idOf, the bytes' hash given. */

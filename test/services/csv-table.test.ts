@@ -122,6 +122,8 @@ describe('a CSV stored from its bytes', () => {
       'true',
       'False',
       'TRUE ',
+      'falsey',
+      'Truer',
       'x',
       '"12"',
       '"1.5"',

@@ -213,11 +213,12 @@ class ColumnsReader {
       if ((fieldEnd >= end || this.newlineAt(fieldEnd)) && fieldText(bytes, pos, fieldEnd) === '')
         return fieldEnd + this.newline.length;
     }
+    if (this.singleBytes) return this.plainRow(pos);
     const width = this.kinds.length;
     let c = 0;
     pos = this.field(c++, pos);
     // Each field ends at a delimiter, a line break or the end.
-    while (pos < end && bytes[pos] === this.d0 && (this.singleBytes || !this.newlineAt(pos))) {
+    while (pos < end && bytes[pos] === this.d0 && !this.newlineAt(pos)) {
       pos += this.delimiter.length;
       if (c === width) {
         pos = this.skipRest(pos);
@@ -230,27 +231,94 @@ class ColumnsReader {
     return pos + this.newline.length;
   }
 
+  /**
+   * row() in a dialect of a one-byte delimiter and line break (most files), where a byte tells a
+   * field's end: a table of 1M rows read 5% faster with this loop of its own (by hand).
+   */
+  private plainRow(pos: number): number {
+    const { bytes, end, d0 } = this;
+    const width = this.kinds.length;
+    let c = 0;
+    for (;;) {
+      pos = this.field(c++, pos);
+      if (pos >= end || bytes[pos] !== d0) break;
+      pos++;
+      if (c === width) {
+        pos = this.skipRest(pos);
+        break;
+      }
+    }
+    for (; c < width; c++) this.pushNull(c);
+    this.rows++;
+    return pos + 1;
+  }
+
   /** Reads column `c`'s field at `start`; returns its end (a delimiter, a line break or the end). */
   private field(c: number, start: number): number {
-    const { bytes } = this;
     const builder = this.builders[c]!;
     switch (this.kinds[c]) {
       case INTEGERS:
         return this.number(builder as NumberBuilder, start, false, 'i64');
       case NUMBERS:
         return this.number(builder as NumberBuilder, start, true, 'f64');
-      case BOOLEANS: {
-        const end = this.fieldEnd(start);
-        (builder as BoolBuilder).push(
-          booleanAt(bytes, start, end)
-            ? (bytes[start]! | 0x20) === 0x74
-            : (cellAt(bytes, start, end, 'bool') as boolean | null),
-        );
-        return end;
-      }
+      case BOOLEANS:
+        return this.boolean(builder as BoolBuilder, start);
       default: // TEXT
         return this.text(builder as TextBuilder | WordsBuilder, start);
     }
+  }
+
+  /**
+   * A boolean column's field. In a dialect of a one-byte delimiter and line break (most files),
+   * "true" or "false" in any case (as booleanAt reads them) is told from its bytes, each compared in
+   * the code: a loop over the word's bytes, or a call of booleanAt, made a column of booleans twice
+   * as slow to read (by hand). Any other field as anyBoolean reads it.
+   */
+  private boolean(builder: BoolBuilder, start: number): number {
+    const { bytes, end } = this;
+    if (!this.singleBytes) return this.anyBoolean(builder, start);
+    const first = bytes[start]! | 0x20;
+    if (
+      first === 0x74 &&
+      start + 4 <= end &&
+      (bytes[start + 1]! | 0x20) === 0x72 &&
+      (bytes[start + 2]! | 0x20) === 0x75 &&
+      (bytes[start + 3]! | 0x20) === 0x65 &&
+      this.endsAt(start + 4)
+    ) {
+      builder.push(true);
+      return start + 4;
+    }
+    if (
+      first === 0x66 &&
+      start + 5 <= end &&
+      (bytes[start + 1]! | 0x20) === 0x61 &&
+      (bytes[start + 2]! | 0x20) === 0x6c &&
+      (bytes[start + 3]! | 0x20) === 0x73 &&
+      (bytes[start + 4]! | 0x20) === 0x65 &&
+      this.endsAt(start + 5)
+    ) {
+      builder.push(false);
+      return start + 5;
+    }
+    return this.anyBoolean(builder, start);
+  }
+
+  /** A boolean column's field, in any dialect: a boolean as booleanAt reads it, else as cellAt does. */
+  private anyBoolean(builder: BoolBuilder, start: number): number {
+    const { bytes } = this;
+    const end = this.fieldEnd(start);
+    builder.push(
+      booleanAt(bytes, start, end)
+        ? (bytes[start]! | 0x20) === 0x74
+        : (cellAt(bytes, start, end, 'bool') as boolean | null),
+    );
+    return end;
+  }
+
+  /** Whether a field can end at `at` (at most the end): a one-byte delimiter or line break, or the end. */
+  private endsAt(at: number): boolean {
+    return at === this.end || this.bytes[at] === this.d0 || this.bytes[at] === this.n0;
   }
 
   /** A text field, of text kept as bytes or as words. */
