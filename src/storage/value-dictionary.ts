@@ -9,7 +9,7 @@ export type Value = string | number | null;
 const UNSORTED_MAX = 1024;
 /**
  * Up to this many values, orderKeys sorts them as a range would (7 ms for 16,384 strings); past it,
- * it leaves that to ranges and bulk writes (sortDates in record-columns.ts): 100,000 strings took
+ * it leaves that to ranges and bulk writes (afterBulkWrite in record-columns.ts): 100,000 strings took
  * 51-59 ms, which would hold the event loop in a list's request (by hand).
  */
 const SORT_FOR_KEYS_MAX = 16_384;

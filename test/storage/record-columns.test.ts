@@ -249,7 +249,7 @@ describe('in-memory record columns', () => {
     });
     sql.insertDatadiffs(Array.from({ length: 3000 }, (_, i) => record(i + 1, 2 * i)));
     const { columns } = columnsOf(db);
-    columns.sortDates();
+    columns.afterBulkWrite();
     sql.insertDatadiffs(Array.from({ length: 300 }, (_, i) => record(3001 + i, 20 * i + 1)));
     for (const row of db.prepare(`SELECT ${COLUMN_ROW} FROM df_datadiffs WHERE id > 3000`).raw().all())
       columns.put(row as unknown[]);
