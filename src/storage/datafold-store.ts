@@ -164,7 +164,7 @@ export class DatafoldStore {
       items.map((i) => this.insertDatadiff(i.record, i.hidden ?? {}, i.summaryResults ?? null)),
     );
     // After a bulk load, fresh statistics let the planner pick the narrowest index for a filter, and
-    // the in-memory columns make ready for ranges and sorts.
+    // the in-memory columns get ready for ranges and sorts.
     if (items.length >= 1000) {
       this.db.exec('ANALYZE df_datadiffs');
       this.columns.afterBulkWrite();
