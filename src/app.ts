@@ -168,11 +168,9 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     if (logsRequests)
       req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms }, 'request');
     if (req.url.startsWith('/_mock')) return;
-    const at = req.url.indexOf('?');
     journal.record({
       method: req.method,
-      path: at < 0 ? req.url : req.url.slice(0, at),
-      query: at < 0 ? '' : req.url.slice(at + 1),
+      url: req.url,
       status: reply.statusCode,
       duration_ms: ms,
       atMs: Date.now(),

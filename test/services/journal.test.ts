@@ -3,12 +3,12 @@ import { JOURNAL_LIMIT, RequestJournal } from '../../src/services/journal.js';
 
 const entry = (i: number) => ({
   method: i % 2 === 0 ? 'GET' : 'POST',
-  path: `/api/x/${i}`,
-  query: '',
+  url: `/api/x/${i}`,
   status: 200,
   duration_ms: 1,
   atMs: Date.UTC(2026, 10, 21) + i,
 });
+const STATUSES = [200, 404, 503];
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('the request journal', () => {
@@ -47,5 +47,30 @@ describe('the request journal', () => {
     expect(journal.list().map((e) => e.id)).toEqual(range(afterClear, afterClear + 3));
     for (const i of range(3, JOURNAL_LIMIT + 7)) journal.record(entry(i));
     expect(journal.list().map((e) => e.id)).toEqual(range(afterClear + 7, afterClear + JOURNAL_LIMIT + 7));
+  });
+
+  it('splits each URL into its path and query, however many URLs there were', () => {
+    const journal = new RequestJournal();
+    const urls = Array.from(
+      { length: 5 * JOURNAL_LIMIT },
+      (_, i) => `/api/y/${i % 450}?page=${i % 11}&q=a%3Fb`,
+    );
+    for (const [i, url] of urls.entries())
+      journal.record({ method: 'GET', url, status: STATUSES[i % 3]!, duration_ms: i / 1000, atMs: i });
+    const listed = journal.list();
+    expect(listed).toHaveLength(JOURNAL_LIMIT);
+    expect(listed.map((e) => `${e.path}?${e.query}`)).toEqual(urls.slice(-JOURNAL_LIMIT));
+    const last = urls.length - 1;
+    expect(listed.at(-1)).toMatchObject({
+      id: urls.length,
+      path: `/api/y/${last % 450}`,
+      query: `page=${last % 11}&q=a%3Fb`,
+      status: STATUSES[last % 3],
+      duration_ms: last / 1000,
+      at: new Date(last).toISOString(),
+    });
+    expect(journal.list({ path: '/api/y/44*' }).map((e) => e.id)).toEqual(
+      listed.filter((e) => e.path.startsWith('/api/y/44')).map((e) => e.id),
+    );
   });
 });
