@@ -18,10 +18,11 @@ export interface StoredTable {
   name: string;
   /**
    * The table's bytes (table-bytes.ts in services/compute: typed columns laid out for a data diff to
-   * read where they lie). Tables stored before are JSON text of `{columns, values}` or
-   * `{columns, rows}` (table-json.ts), which still read.
+   * read where they lie), or the chunks they are made of, one after the other, stored joined. Tables
+   * stored before are JSON text of `{columns, values}` or `{columns, rows}` (table-json.ts), which
+   * still read.
    */
-  data: Uint8Array;
+  data: Uint8Array | readonly Uint8Array[];
 }
 export type Json = Record<string, unknown>;
 export interface StoredDatadiff {

@@ -5,8 +5,40 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const PART_BYTES = 1 << 20;
 
-/** `content` cut in parts of PART_BYTES: at least one, even when it is empty (views, not copies). */
-export function partsOf(content: Uint8Array): Uint8Array[] {
+/**
+ * `content` cut in parts of PART_BYTES: at least one, even when it is empty (views, not copies).
+ * Content given as chunks, one after the other (a table's head and its columns' arrays), is cut
+ * chunk by chunk, but that chunks smaller than SMALL_CHUNK in a row are joined into a part (the
+ * head, the zeros between sections, a small table's columns), up to PART_BYTES.
+ */
+export function partsOf(content: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
+  if (!Array.isArray(content)) return cut(content as Uint8Array);
+  const parts: Uint8Array[] = [];
+  let small: Uint8Array[] = [];
+  let smallBytes = 0;
+  const join = () => {
+    if (small.length > 0) parts.push(small.length === 1 ? small[0]! : Buffer.concat(small));
+    small = [];
+    smallBytes = 0;
+  };
+  for (const chunk of content as readonly Uint8Array[]) {
+    if (chunk.length >= SMALL_CHUNK) {
+      join();
+      parts.push(...cut(chunk));
+    } else if (chunk.length > 0) {
+      if (smallBytes + chunk.length > PART_BYTES) join();
+      small.push(chunk);
+      smallBytes += chunk.length;
+    }
+  }
+  join();
+  return parts.length > 0 ? parts : [new Uint8Array(0)];
+}
+
+/** Chunks at least this long are parts of their own (cut in PART_BYTES), not joined to others. */
+const SMALL_CHUNK = 1 << 16;
+
+function cut(content: Uint8Array): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (let at = 0; at === 0 || at < content.length; at += PART_BYTES)
     parts.push(content.subarray(at, at + PART_BYTES));

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffDatasets, type Dataset } from '../../src/engine/datadiff.js';
 import type { Cell, Dtype } from '../../src/engine/frame.js';
-import { isTableBytes, readTableBytes, tableBytes } from '../../src/services/compute/table-bytes.js';
+import {
+  isTableBytes,
+  readTableBytes,
+  tableBytes,
+  tableChunks,
+} from '../../src/services/compute/table-bytes.js';
 import { parseTable } from '../../src/services/compute/table-json.js';
 import { cellsOf, storedAs } from '../helpers/stored-table.js';
 
@@ -99,6 +104,40 @@ describe('a stored table', () => {
     expect(bytesOf([1, 2 ** 31])).toBe(8);
     expect(bytesOf([1, 0.5])).toBe(8);
     expect(bytesOf([1, -0])).toBe(8);
+  });
+
+  it('lays each section out at a multiple of 8, zeros between, and ends at one', () => {
+    // Three rows: an i32 column of 12 bytes, a boolean one of 3, a text one of 16 bytes of offsets,
+    // 3 of text and 3 of nulls: each section starts 8 bytes on, or 16 after the integers.
+    const typed = readTableBytes(
+      tableBytes({
+        columns: [columns[0]!, columns[4]!, columns[1]!],
+        values: [
+          [1, 2, 3],
+          [true, null, false],
+          ['a', 'bc', null],
+        ],
+        height: 3,
+      }),
+    );
+    const chunks = tableChunks(typed);
+    const data = Buffer.concat(chunks);
+    const headLength = data.readUInt32LE(4);
+    const first = (8 + headLength + 7) & ~7;
+    expect(data.length % 8).toBe(0);
+    expect([...data.subarray(8 + headLength, first)].every((byte) => byte === 0)).toBe(true);
+    expect([...data.subarray(first, first + 12)]).toEqual([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]);
+    expect([...data.subarray(first + 12, first + 16)]).toEqual([0, 0, 0, 0]);
+    expect([...data.subarray(first + 16, first + 19)]).toEqual([1, 2, 0]);
+    expect([...data.subarray(first + 40, first + 43)]).toEqual([0x61, 0x62, 0x63]);
+    expect([...data.subarray(first + 48, first + 51)]).toEqual([0, 0, 1]);
+    expect(data.length).toBe(first + 56);
+    expect(data.equals(tableBytes(typed))).toBe(true);
+    expect(readBack(data).values).toEqual([
+      [1, 2, 3],
+      [true, null, false],
+      ['a', 'bc', null],
+    ]);
   });
 
   it('keeps the codes of words in 1, 2 or 4 bytes, as many as their number needs', () => {

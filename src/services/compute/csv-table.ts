@@ -22,7 +22,7 @@ import {
   TextBuilder,
   WordsBuilder,
 } from './column-builders.js';
-import { encodeTable, tableBytes } from './table-bytes.js';
+import { tableBytes, tableChunks } from './table-bytes.js';
 import { keepShapes } from '../../engine/kept-shapes.js';
 import { runNow, type Steps } from '../steps.js';
 
@@ -34,11 +34,16 @@ const POINT = 0x2e;
  * frame), or why readCsv refuses it. Bytes that are UTF-8, and text that is (no lone surrogate),
  * are read from the bytes (csvColumns); others are read as text, leniently, as before.
  */
-export function csvTableData(csv: string | Uint8Array, options: CsvOptions): CsvTableResult {
-  return runNow(csvTableSteps(csv, options));
+export function csvTableData(
+  csv: string | Uint8Array,
+  options: CsvOptions,
+): { ok: true; data: Buffer } | { ok: false; error: string } {
+  const stored = runNow(csvTableSteps(csv, options));
+  return stored.ok ? { ok: true, data: Buffer.concat(stored.chunks) } : stored;
 }
 
-type CsvTableResult = { ok: true; data: Buffer } | { ok: false; error: string };
+/** The table's bytes as the chunks they are made of, one after the other (tableChunks), or why not. */
+type CsvTableResult = { ok: true; chunks: Buffer[] } | { ok: false; error: string };
 
 /** Bytes read a step: 10-20 ms of a large table's columns. */
 export const STEP_BYTES = 2 << 20;
@@ -59,11 +64,13 @@ export function* csvTableSteps(csv: string | Uint8Array, options: CsvOptions): S
   const { columns, height } = parsed.frame;
   return {
     ok: true,
-    data: tableBytes({
-      columns: columns.map(({ name, dtype }) => ({ name, dtype })),
-      values: columns.map((c) => c.values),
-      height,
-    }),
+    chunks: [
+      tableBytes({
+        columns: columns.map(({ name, dtype }) => ({ name, dtype })),
+        values: columns.map((c) => c.values),
+        height,
+      }),
+    ],
   };
 }
 
@@ -106,7 +113,7 @@ function* csvColumns(bytes: Uint8Array, options: CsvOptions): Steps<CsvTableResu
     yield;
   }
   const values = builders.map((builder) => builder.finish());
-  return { ok: true, data: encodeTable({ columns, values, height: reader.rows }) };
+  return { ok: true, chunks: tableChunks({ columns, values, height: reader.rows }) };
 }
 
 /** The first SAMPLE non-null values of each text column (`texts`), which tell its kind (mostDistinct). */

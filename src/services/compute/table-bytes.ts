@@ -46,8 +46,16 @@ const bytesOf = (array: ArrayBufferView) => new Uint8Array(array.buffer, array.b
 export const isTableBytes = (data: Uint8Array) =>
   data.length >= 8 && MAGIC.every((byte, k) => data[k] === byte);
 
-/** A table's bytes, as storage keeps them. */
-export function encodeTable(dataset: Dataset): Buffer {
+/** Zeros, for the padding that starts each section at a multiple of 8 (never written to). */
+const ZEROS = Buffer.alloc(8);
+
+/**
+ * A table's bytes as storage keeps them, in chunks to be written one after the other: its head,
+ * then each column's sections, each after the zeros that start it at a multiple of 8. The sections
+ * are the columns' own arrays, not copies: storage writes them in parts (parts.ts), where joining
+ * them first copied all of a table once more (25 ms of a 1M-row table's 330, by hand).
+ */
+export function tableChunks(dataset: Dataset): Buffer[] {
   const sections: Uint8Array[][] = [];
   const layout = dataset.values.map((column, c): Layout => {
     if (Array.isArray(column)) {
@@ -76,18 +84,23 @@ export function encodeTable(dataset: Dataset): Buffer {
   });
   const header: Header = { columns: dataset.columns, height: dataset.height, layout };
   const head = Buffer.from(JSON.stringify(header));
-  let size = pad(8 + head.length);
-  for (const section of sections.flat()) size = pad(size + section.length);
-  const out = Buffer.alloc(size);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(head.length, 4);
-  head.copy(out, 8);
-  let at = pad(8 + head.length);
-  for (const section of sections.flat()) {
-    out.set(section, at);
-    at = pad(at + section.length);
+  const start = Buffer.alloc(8 + head.length);
+  MAGIC.copy(start, 0);
+  start.writeUInt32LE(head.length, 4);
+  head.copy(start, 8);
+  const chunks: Buffer[] = [start];
+  let at = start.length;
+  for (const section of [...sections.flat(), new Uint8Array(0)]) {
+    if (pad(at) > at) chunks.push(ZEROS.subarray(0, pad(at) - at));
+    at = pad(at) + section.length;
+    if (section.length > 0) chunks.push(Buffer.from(section.buffer, section.byteOffset, section.length));
   }
-  return out;
+  return chunks;
+}
+
+/** A table's bytes, as storage keeps them, in one buffer. */
+export function encodeTable(dataset: Dataset): Buffer {
+  return Buffer.concat(tableChunks(dataset));
 }
 
 /**

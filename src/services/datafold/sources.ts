@@ -52,7 +52,7 @@ function* tableSteps(name: string, spec: unknown, readBeside: ReadBeside | undef
   } else throw new DocumentError(`${where} must have "csv", "path" or "sqlite"`);
   const stored = yield* csvTableSteps(csv, { refuseDuplicateNames: true });
   if (!stored.ok) throw new DocumentError(`${where}: ${stored.error}`);
-  return { name, data: stored.data };
+  return { name, data: stored.chunks };
 }
 
 export class DataSourceService {
