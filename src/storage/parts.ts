@@ -8,8 +8,8 @@ const PART_BYTES = 1 << 20;
 /**
  * `content` cut in parts of PART_BYTES: at least one, even when it is empty (views, not copies).
  * Content given as chunks, one after the other (a table's head and its columns' arrays), is cut
- * chunk by chunk, but that chunks smaller than SMALL_CHUNK in a row are joined into a part (the
- * head, the zeros between sections, a small table's columns), up to PART_BYTES.
+ * chunk by chunk, except that a run of chunks smaller than SMALL_CHUNK is joined into one part, up
+ * to PART_BYTES (the head, the zeros between sections, a small table's columns).
  */
 export function partsOf(content: Uint8Array | readonly Uint8Array[]): Uint8Array[] {
   if (!Array.isArray(content)) return cut(content as Uint8Array);
