@@ -41,14 +41,22 @@ async function load(url: string, seconds: number, headers: Record<string, string
 const show = (run: Run) => `${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`;
 
 /** A child process that prints `listening on <url>` (or Prism's "listening on"), with its start time. */
+/** How long a server may take to say it listens (npx may first fetch Prism). */
+const START_MS = 180_000;
+
 function started(child: ChildProcess, pattern: RegExp): Promise<{ url: string; ms: number }> {
   const began = performance.now();
   return new Promise((resolve, reject) => {
     let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening" line within ${START_MS / 1000} s: ${seen.slice(-500)}`)),
+      START_MS,
+    );
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
       const match = pattern.exec(seen);
       if (!match) return;
+      clearTimeout(timer);
       // From here on its output (Prism logs every request) is read and dropped.
       child.stdout!.off('data', onData).resume();
       child.stderr!.off('data', onData).resume();
@@ -56,7 +64,10 @@ function started(child: ChildProcess, pattern: RegExp): Promise<{ url: string; m
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${seen.slice(-500)}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${seen.slice(-500)}`));
+    });
   });
 }
 
