@@ -3,7 +3,7 @@
 // diffmock's entries, file diff and derived-frame page with response validation off and on, and Prism
 // 5.14 mocking the entries operation from openapi/oxen.json (fetched with npx; skipped if it cannot
 // be). Each diffmock ratio is against a run of the bare server just before it, and the ratios to Prism
-// against a run of Prism just after diffmock's entries. Prints one table.
+// against a run of Prism just after diffmock's entries, in three such pairs. Prints one table.
 // Run: npm run bench:http  (BENCH_HTTP_SECONDS sets each target's time, split over the rounds; default 10)
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -132,8 +132,12 @@ try {
 async function stopPrism() {
   if (prism && prism.child.exitCode === null) await stopTree(prism.child);
 }
-/** A run of diffmock's entries (validation on) and one of Prism right after it, as long. */
-let versus: { diffmock: Run; prism: Run } | undefined;
+/**
+ * Runs of diffmock's entries (validation on), each followed by one of Prism as long: PRISM_PAIRS
+ * pairs, the ratios to Prism taken within a pair.
+ */
+const pairs: Array<{ diffmock: Run; prism: Run }> = [];
+const PRISM_PAIRS = 3;
 
 // diffmock with validation off, then on. The machine's speed drifts from one second to the next, so
 // each diffmock route is measured in ROUNDS short runs, each right after a run of the bare server:
@@ -171,11 +175,14 @@ for (const mode of ['off', 'warn'] as const) {
   }
   for (const [name, runs] of Object.entries(rounds)) results[name] = median(runs, (r) => r.ratio);
   if (prism && mode === 'warn') {
-    const diffmock = await load(url + ROUTES.entries, SECONDS);
     try {
-      versus = { diffmock, prism: await load(prism.url, SECONDS, PRISM_AUTH) };
+      for (let pair = 0; pair < PRISM_PAIRS; pair++) {
+        const diffmock = await load(url + ROUTES.entries, SECONDS);
+        pairs.push({ diffmock, prism: await load(prism.url, SECONDS, PRISM_AUTH) });
+      }
     } catch (e) {
       prismFailure = (e as Error).message;
+      pairs.length = 0;
     }
   }
   diffmockRss = Math.max(diffmockRss, treeRssMb(child.pid!));
@@ -191,21 +198,22 @@ rows.push([
 for (const [name, { run, ratio }] of Object.entries(results))
   rows.push([`diffmock ${name}`, `${show(run)} (${(100 * ratio).toFixed(0)}% of bare, median round)`]);
 
-if (prism && versus) {
+if (prism && pairs.length > 0) {
   const rss = treeRssMb(prism.child.pid!);
   await stopPrism();
-  const { diffmock, prism: run } = versus;
+  const speedup = (pair: (typeof pairs)[number]) => pair.diffmock.rps / pair.prism.rps;
+  const tail = (pair: (typeof pairs)[number]) => (100 * pair.diffmock.p99) / Math.max(pair.prism.p99, 1);
+  const all = (f: (pair: (typeof pairs)[number]) => string) => pairs.map(f).join(', ');
+  const share = (run: Run) => `${((100 * run.rps) / ceiling.rps).toFixed(0)}% of the median bare run`;
+  const middle = median(pairs, speedup);
   rows.push([
-    'diffmock entries, validation warn, before Prism',
-    `${show(diffmock)} (${((100 * diffmock.rps) / ceiling.rps).toFixed(0)}% of the median bare run)`,
+    `diffmock entries, validation warn, before Prism (pair of the median speed-up)`,
+    `${show(middle.diffmock)} (${share(middle.diffmock)})`,
   ]);
+  rows.push(['Prism 5.14.2 mock of entries, right after', `${show(middle.prism)} (${share(middle.prism)})`]);
   rows.push([
-    'Prism 5.14.2 mock of entries, right after',
-    `${show(run)} (${((100 * run.rps) / ceiling.rps).toFixed(0)}% of the median bare run)`,
-  ]);
-  rows.push([
-    'diffmock vs Prism, entries with validation on',
-    `${(diffmock.rps / run.rps).toFixed(1)}x the throughput, p99 ${((100 * diffmock.p99) / Math.max(run.p99, 1)).toFixed(1)}% of Prism's`,
+    `diffmock vs Prism, entries with validation on (median of ${pairs.length} pairs)`,
+    `${speedup(middle).toFixed(1)}x the throughput (${all((p) => `${speedup(p).toFixed(1)}x`)}), p99 ${tail(median(pairs, tail)).toFixed(1)}% of Prism's (${all((p) => `${p.diffmock.p99}/${p.prism.p99} ms`)})`,
   ]);
   rows.push([
     'start (spawn to listening) / server rss',
