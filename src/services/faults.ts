@@ -18,6 +18,13 @@ export type FaultAction = Pick<FaultRule, 'status' | 'delay_ms' | 'drop_connecti
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * A status a fault can answer with: a final one. A 1xx status sent as the answer leaves the client
+ * waiting for the final one, and Fastify throws on one outside 100-599 (an answer of 500).
+ */
+const isFinalStatus = (status: unknown): status is number =>
+  Number.isInteger(status) && (status as number) >= 200 && (status as number) <= 599;
+
 export class FaultRules {
   private rules: Array<FaultRule & { test: (path: string) => boolean }> = [];
   private next = 1;
@@ -31,11 +38,8 @@ export class FaultRules {
     if (match.method !== undefined && typeof match.method !== 'string')
       throw new DocumentError('match.method must be a string');
     const status = doc.status;
-    if (
-      status !== undefined &&
-      (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599)
-    )
-      throw new DocumentError('status must be an HTTP status code');
+    if (status !== undefined && !isFinalStatus(status))
+      throw new DocumentError('status must be an HTTP status code from 200 to 599');
     const delay = doc.delay_ms;
     if (
       delay !== undefined &&
@@ -81,14 +85,18 @@ export class FaultRules {
   }
 }
 
-/** Prism-style per-request faults: `Prefer: code=404, delay=250`. */
+/**
+ * Prism-style per-request faults: `Prefer: code=404, delay=250`. A code that is no final status
+ * (`code=100`, `code=999`) is ignored, as RFC 7240 has a server ignore a preference it cannot honour.
+ */
 export function preferOf(header: string | undefined): FaultAction | undefined {
   if (!header) return undefined;
   const code = /(?:^|[,;\s])code=(\d{3})\b/.exec(header);
+  const status = code && Number(code[1]);
   const delay = /(?:^|[,;\s])delay=(\d+)\b/.exec(header);
-  if (!code && !delay) return undefined;
+  if (!isFinalStatus(status) && !delay) return undefined;
   return {
-    ...(code && { status: Number(code[1]) }),
+    ...(isFinalStatus(status) && { status }),
     ...(delay && { delay_ms: Math.min(Number(delay[1]), 600_000) }),
   };
 }

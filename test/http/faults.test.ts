@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { startMockServer } from '../../src/index.js';
+import { preferOf } from '../../src/services/faults.js';
 import { build, call, COMPARE } from '../helpers/app.js';
 
 // Faults from /_mock/faults rules and from Prefer headers, answered in each vendor's error format.
@@ -61,6 +62,9 @@ describe('fault rules', () => {
     [{}, 'match.path'],
     [{ match: { path: '/x' } }, 'give status, delay_ms or drop_connection'],
     [{ match: { path: '/x' }, status: 42 }, 'status'],
+    // A 1xx answer is no final answer: the client would wait for one.
+    [{ match: { path: '/x' }, status: 101 }, 'status must be an HTTP status code from 200 to 599'],
+    [{ match: { path: '/x' }, status: 600 }, 'status'],
     [{ match: { path: '/x' }, delay_ms: 5, times: 0 }, 'times'],
   ])('refuses the rule %j', async (rule, message) => {
     const res = await addFault(rule);
@@ -97,5 +101,31 @@ describe('Prefer headers', () => {
     });
     expect(slow.statusCode).toBe(200);
     expect(performance.now() - start).toBeGreaterThanOrEqual(99);
+  });
+
+  it('ignores a code that is no final status (Fastify threw on 999: a 500), and keeps its delay', async () => {
+    for (const prefer of ['code=999', 'code=000', 'code=100', 'code=199']) {
+      const res = await call(app, 'get_datadiff', 'GET', '/api/v1/datadiffs/100', undefined, { prefer });
+      expect(res.statusCode, prefer).toBe(200);
+      expect(res.json).toMatchObject({ id: 100 });
+    }
+    const oxen = await call(app, 'entries_real', 'GET', `${COMPARE}/entries/main..main`, undefined, {
+      prefer: 'code=600',
+    });
+    expect(oxen.statusCode).toBe(200);
+    const start = performance.now();
+    const slow = await call(app, 'get_datadiff', 'GET', '/api/v1/datadiffs/100', undefined, {
+      prefer: 'code=102, delay=60',
+    });
+    expect(slow.statusCode).toBe(200);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(59);
+  });
+
+  it('reads a final status from 200 to 599 as the code, and nothing else', () => {
+    expect(preferOf('code=200')).toEqual({ status: 200 });
+    expect(preferOf('respond-async, code=599')).toEqual({ status: 599 });
+    expect(preferOf('code=600')).toBeUndefined();
+    expect(preferOf('code=199')).toBeUndefined();
+    expect(preferOf('code=101; delay=5')).toEqual({ delay_ms: 5 });
   });
 });
