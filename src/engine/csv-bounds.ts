@@ -38,7 +38,11 @@ export function readLayout(
   const afterHeader = scanBounds(body, dialect, header, 1);
   if (!header.names) return { ok: false, error: 'empty CSV' };
   const head = new HeadScan(body, header.names.length);
-  const headEnd = scanBounds(body, dialect, head, INFER_ROWS, afterHeader);
+  const [delimiter, newline] = [Buffer.from(dialect.delimiter), Buffer.from(dialect.newline)];
+  const headEnd =
+    delimiter.length === 1 && newline.length === 1
+      ? head.scanPlain(delimiter[0]!, newline[0]!, afterHeader)
+      : scanBounds(body, dialect, head, INFER_ROWS, afterHeader);
   const columns = uniqueNames(header.names).map((name, c) => ({ name, dtype: head.guesses[c]!.dtype }));
   const rowsGuess = Math.ceil(((head.rows + 1) * body.length) / Math.max(headEnd, 1));
   return {
@@ -99,8 +103,8 @@ class HeaderRow implements BoundsSink {
  * for it would run before V8 keeps type feedback, and send the compiled code back when the next
  * file's header ran it). A column's cells stop being looked at once it is text; an integer, a
  * decimal or a boolean is told from its bytes, and any other cell is decoded and guessed as readCsv
- * guesses it. Reading the head from the bytes, with the scanner the compare's pass then runs, also
- * gets that scanner's code compiled before the pass.
+ * guesses it. In a dialect of a one-byte delimiter and line break, scanPlain reads the head in a loop
+ * of its own; in others scanBounds reports its fields.
  */
 class HeadScan implements BoundsSink {
   readonly guesses: DtypeGuess[];
@@ -128,6 +132,78 @@ class HeadScan implements BoundsSink {
   rowEnd(): void {
     this.rows++;
   }
+
+  /**
+   * The head's rows from `from`, up to INFER_ROWS of them, as scanBounds reports them to field() and
+   * rowEnd(), in a dialect of a one-byte delimiter `d0` and line break `n0` (most files), in one loop: an
+   * unquoted field's kind is told as its end is looked for. Returns where the scan stopped, as
+   * scanBounds does. Through scanBounds, a call or two per field and its bytes read twice, the
+   * second file a fresh process read took 14-20 ms (4.5 ms so), a compiled one 4.1 ms (3.1), and a
+   * fresh worker's first compare of two quote-free 100k-row files gave its counts in 88 ms (76), by
+   * hand. The rows are split as scanBounds splits them; a property test holds both to readCsv.
+   */
+  scanPlain(d0: number, n0: number, from: number): number {
+    const { bytes, guesses } = this;
+    const end = bytes.length;
+    let pos = from;
+    while (pos < end && this.rows < INFER_ROWS) {
+      let c = 0;
+      for (;;) {
+        const start = pos;
+        const guess = c < guesses.length ? guesses[c]! : undefined;
+        let kind = OTHER;
+        if (bytes[pos] === QUOTE) pos = stopAt(bytes, afterQuoted(bytes, pos), d0, n0);
+        else if (!guess?.open) pos = stopAt(bytes, pos, d0, n0);
+        else {
+          // Digits, with a "-" first and at most one point: a short integer or a decimal.
+          const first = bytes[pos] === MINUS ? pos + 1 : pos;
+          let point = -1;
+          for (pos = first; pos < end; pos++) {
+            const byte = bytes[pos]!;
+            if (byte >= 0x30 && byte <= 0x39) continue;
+            if (byte === POINT && point < 0) point = pos;
+            else break;
+          }
+          const stop = pos < end ? bytes[pos] : n0;
+          if (stop === d0 || stop === n0) {
+            const digits = pos - first - (point < 0 ? 0 : 1);
+            if (digits > 0 && digits <= 15) kind = point < 0 ? SHORT_INTEGER : DECIMAL;
+          } else pos = stopAt(bytes, pos, d0, n0);
+          if (kind === OTHER && booleanAt(bytes, start, pos)) kind = BOOLEAN;
+        }
+        const last = pos >= end || bytes[pos] === n0;
+        // A lone empty field is not a row.
+        if (c === 0 && last && emptyField(bytes, start, pos)) break;
+        if (guess?.open && start !== pos) {
+          if (kind === SHORT_INTEGER) guess.addShortInteger();
+          else if (kind === DECIMAL) guess.addDecimal();
+          else if (kind === BOOLEAN) guess.addBoolean();
+          else guess.add(fieldText(bytes, start, pos));
+        }
+        c++;
+        if (last) {
+          this.rows++;
+          break;
+        }
+        pos++;
+      }
+      pos++;
+    }
+    return Math.min(pos, end);
+  }
+}
+
+const MINUS = 0x2d;
+const POINT = 0x2e;
+
+/** The first one-byte delimiter `d0` or line break `n0` at or after `at`, or the end. */
+function stopAt(bytes: Buffer, at: number, d0: number, n0: number): number {
+  const end = bytes.length;
+  for (; at < end; at++) {
+    const byte = bytes[at];
+    if (byte === d0 || byte === n0) return at;
+  }
+  return end;
 }
 
 const OTHER = 0;

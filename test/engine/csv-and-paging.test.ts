@@ -135,6 +135,19 @@ describe('readLayout on files larger than the sniffed MiB', () => {
     );
   });
 
+  it('reads a head of one-byte line breaks to its 10,000th row, blank lines not counted', () => {
+    // HeadScan.scanPlain's dialect: row 10,000 makes a a decimal column and c a text column, the
+    // row after would make b a text one. Blank lines are no rows.
+    const text = csv(80_000, (r) =>
+      r === INFER_ROWS ? '2.5;1;x' : r === INFER_ROWS + 1 ? 'x;y;1' : r === 500 ? '\r\n\r\n1;2;3' : undefined,
+    ).replaceAll('\r\n', '\n');
+    const layout = readLayout(Buffer.from(text));
+    expect(layout.ok && layout.layout.columns.map((c) => c.dtype)).toEqual(['f64', 'i64', 'str']);
+    expect(layout.ok && layout.layout.dialect).toEqual({ delimiter: ';', newline: '\n' });
+    const whole = readCsv(text);
+    expect(whole.ok && whole.frame.columns.map((c) => c.dtype)).toEqual(['f64', 'i64', 'str']);
+  });
+
   it('scans for the head when its rows run past the sniffed text', () => {
     const pad = 'é'.repeat(60);
     expectLayoutOfWholeText(csv(12_000, (r) => (r === INFER_ROWS ? `2.5;x${pad};1` : undefined), pad));
