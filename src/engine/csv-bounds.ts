@@ -6,7 +6,7 @@
 // reader that builds a stored table's columns (csv-table.ts in services/compute) splits alike too.
 import { QUOTE, quoted, SNIFF_CHARS, UNLIMITED, type Dialect } from './csv-scan.js';
 import { DtypeGuess, INFER_ROWS, sniffCsv, uniqueNames, type CsvLayout, type CsvOptions } from './csv.js';
-import { booleanAt, decimalAt, integerAt } from './field-numbers.js';
+import { booleanAt, decimalAt, integerAt, MINUS, POINT } from './field-numbers.js';
 import { utf8Body } from './utf8.js';
 import { keepShapes } from './kept-shapes.js';
 
@@ -192,9 +192,6 @@ class HeadScan implements BoundsSink {
     return Math.min(pos, end);
   }
 }
-
-const MINUS = 0x2d;
-const POINT = 0x2e;
 
 /** The first one-byte delimiter `d0` or line break `n0` at or after `at`, or the end. */
 function stopAt(bytes: Buffer, at: number, d0: number, n0: number): number {

@@ -2,6 +2,10 @@
 // integers and decimals, as Number() reads them, and "true" or "false". Anything else is left to the
 // caller, which converts the text.
 
+/** The bytes of a minus sign and a decimal point. */
+export const MINUS = 0x2d;
+export const POINT = 0x2e;
+
 /** 10 to the powers 0 to 15, each exact as a double. */
 export const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
@@ -12,13 +16,13 @@ export const TENS = Array.from({ length: 16 }, (_, k) => 10 ** k);
  * the slow way.
  */
 export function decimalAt(bytes: Buffer, start: number, end: number): number | undefined {
-  const negative = bytes[start] === 0x2d;
+  const negative = bytes[start] === MINUS;
   let digits = 0;
   let point = -1;
   let value = 0;
   for (let at = negative ? start + 1 : start; at < end; at++) {
     const byte = bytes[at]!;
-    if (byte === 0x2e && point < 0) {
+    if (byte === POINT && point < 0) {
       point = at;
       continue;
     }
@@ -37,7 +41,7 @@ export function decimalAt(bytes: Buffer, start: number, end: number): number | u
  */
 export function integerAt(bytes: Buffer, start: number, end: number): number | null | undefined {
   if (start === end) return null;
-  const negative = bytes[start] === 0x2d;
+  const negative = bytes[start] === MINUS;
   let at = negative ? start + 1 : start;
   if (at === end || end - at > 15) return undefined;
   let value = 0;

@@ -12,7 +12,7 @@ import {
 import { cellAt } from '../../engine/csv-keys.js';
 import { readCsv, repeatedName, repeatedNameError, type CsvOptions } from '../../engine/csv.js';
 import { QUOTE, type Dialect } from '../../engine/csv-scan.js';
-import { booleanAt, TENS } from '../../engine/field-numbers.js';
+import { booleanAt, MINUS, POINT, TENS } from '../../engine/field-numbers.js';
 import type { Dtype } from '../../engine/frame.js';
 import {
   BoolBuilder,
@@ -25,9 +25,6 @@ import {
 import { tableBytes, tableChunks } from './table-bytes.js';
 import { keepShapes } from '../../engine/kept-shapes.js';
 import { runNow, type Steps } from '../steps.js';
-
-const MINUS = 0x2d;
-const POINT = 0x2e;
 
 /**
  * The stored bytes of the table in a CSV, text or bytes, read as readCsv reads it (tableBytes of its
