@@ -134,7 +134,10 @@ export async function buildApp({ config, db, compute }: AppDeps): Promise<App> {
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 4096 },
     frameworkErrors: (_error, req, reply) => answerUnmatched(req, reply),
   });
-  const pool = createComputePool(compute);
+  const pool = createComputePool({
+    onError: (error) => app.log.error({ err: error }, 'compute pool error (no request failed)'),
+    ...compute,
+  });
 
   const store = new OxenStore(db);
   const repos = new RepoService(store, () => (config.data ? readOxenFixtures(config.data) : []));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Piscina } from 'piscina';
 import { readCsv } from '../../src/engine/csv.js';
 import { diffKeyed } from '../../src/engine/keyed-diff.js';
 import { MessageChannel } from 'node:worker_threads';
@@ -370,4 +371,26 @@ describe('running a data diff, in a child process or a worker thread', () => {
       await compute.close();
     }
   }, 30_000);
+});
+
+describe('the compute pool', () => {
+  it('tells onError of an error its threads raise outside any task, and goes on', async () => {
+    const errors: unknown[] = [];
+    const run = vi.spyOn(Piscina.prototype, 'run');
+    const pool = createComputePool({ inlineBelowBytes: 0, threads: 1, onError: (e) => errors.push(e) });
+    const diff = () => pool.diffText(Buffer.from('a\nb\n'), Buffer.from('a\nc\n'));
+    try {
+      const first = await diff();
+      expect(first?.length).toBeGreaterThan(0);
+      // What piscina emits when a worker answers a task it no longer tracks: with no listener,
+      // EventEmitter would throw it out of the message handler, and the process would end.
+      const error = new Error('Unexpected message from Worker');
+      (run.mock.contexts[0] as Piscina).emit('error', error);
+      expect(errors).toEqual([error]);
+      expect(await diff()).toEqual(first);
+    } finally {
+      run.mockRestore();
+      await pool.close();
+    }
+  });
 });

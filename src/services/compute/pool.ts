@@ -31,6 +31,11 @@ export interface ComputeOptions {
   threads?: number;
   /** Inputs of fewer bytes run inline; default 1 MiB. 0 sends everything to the workers. */
   inlineBelowBytes?: number;
+  /**
+   * Told of an error the pool meets outside any task (see createComputePool); by default it is
+   * written to standard error as a process warning. No task fails with it.
+   */
+  onError?: (error: unknown) => void;
 }
 
 export interface ComputePool {
@@ -64,11 +69,16 @@ function movable(...parts: Array<Uint8Array | null | undefined>): ArrayBuffer[] 
 
 export function createComputePool(options: ComputeOptions = {}): ComputePool {
   const inlineBelow = options.inlineBelowBytes ?? 1024 * 1024;
+  const onError = options.onError ?? ((error: unknown) => process.emitWarning(String(error)));
   let pool: Piscina | undefined;
   // Under tsx or vitest this module is TypeScript, and so is its worker: load it through tsx.
   const typescript = import.meta.url.endsWith('.ts');
-  const workers = () =>
-    (pool ??= new Piscina({
+  // Piscina emits 'error' for what befalls no task: a worker's uncaught error between tasks, or an
+  // answer from a worker to a task it no longer tracks (once in the test suite, the answer of a data
+  // diff aborted as it ended). An 'error' event nobody listens to is thrown, and would end the server.
+  const workers = () => (pool ??= newPool().on('error', onError));
+  const newPool = () =>
+    new Piscina({
       filename: new URL(`./worker.${typescript ? 'ts' : 'js'}`, import.meta.url).href,
       execArgv: typescript ? ['--import', 'tsx'] : [],
       minThreads: 0,
@@ -80,7 +90,7 @@ export function createComputePool(options: ComputeOptions = {}): ComputePool {
       // Between tasks a worker waits on its event loop, not blocked in Atomics.wait, so that what it
       // schedules after a task (worker.ts) runs.
       atomics: 'disabled',
-    }));
+    });
   /** Inputs handed to a worker are moved, not copied: callers must not read them afterwards. */
   const run = <T>(
     task: ComputeTask,
