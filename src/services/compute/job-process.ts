@@ -42,9 +42,18 @@ function startChild(): ChildProcess {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
-  child.once('exit', () => {
+  const gone = () => {
     children.delete(child);
     if (spare === child) spare = undefined;
+  };
+  child.once('exit', gone);
+  // A process that could not start (too many open files, say) says so with 'error' alone, and one
+  // that could not be written to or killed with 'error' too. A data diff listens for its own process's;
+  // this one drops the process either way, so that an error no data diff waits for (the spare's)
+  // does not end the server. The next data diff starts a process of its own.
+  child.on('error', () => {
+    gone();
+    child.kill('SIGKILL');
   });
   return child;
 }
@@ -60,7 +69,12 @@ function takeChild(): ChildProcess {
 
 function startSpare(): void {
   if (spare) return;
-  spare = startChild();
+  try {
+    spare = startChild();
+  } catch {
+    // fork() throws for some failures (ENOMEM, say): no spare, then.
+    return;
+  }
   spare.unref();
   spare.channel?.unref();
 }
