@@ -36,6 +36,9 @@ async function watchFixtures(dir: string, built: App): Promise<() => Promise<voi
     clearTimeout(timer);
     timer = setTimeout(reload, WATCH_SETTLE_MS);
   });
+  // Such as ENOSPC, when the system's limit of watches is reached: an 'error' event nobody listens
+  // to is thrown, and would end the server. The server goes on; some changes may go unseen.
+  watcher.on('error', (error) => log.warn({ err: error }, 'fixtures watcher: changes may not be reloaded'));
   await new Promise<void>((ready) => watcher.once('ready', ready));
   return async () => {
     clearTimeout(timer);
