@@ -74,11 +74,11 @@ for (const n of (process.env.BENCH_KEYED_ROWS ?? '100000,1000000').split(',').ma
     const parse = child(['parse', a]);
     const rate = (ms: number) => `${(mb(base.length) / (ms / 1000)).toFixed(0)} MB/s`;
     /** The medians of a fresh process's first run and of its later ones, as rates. */
-    const firstThenAgain = (runs: typeof scans) =>
+    const firstThenLater = (runs: typeof scans) =>
       `${rate(median(runs.map((r) => r.ms)))} (then ${rate(median(runs.map((r) => r.laterMs as number)))})`;
     rows.push([
       `  one file in memory: scan pass of the compare / read into a table's typed columns / into a frame of cells (then: five more runs in that process, the median)`,
-      `${firstThenAgain(scans)} / ${firstThenAgain(columns)} / ${rate(parse.ms)}`,
+      `${firstThenLater(scans)} / ${firstThenLater(columns)} / ${rate(parse.ms)}`,
     ]);
   }
 }
