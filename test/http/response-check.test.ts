@@ -29,6 +29,31 @@ describe('the response check', () => {
   it.each(['string', 'buffer'] as const)('checks answers sent as a %s, every time', async (kind) => {
     expect(await serve(kind)).toEqual([404, 500, 500, 404, 404]);
   });
+
+  it('in warn mode, sends each answer as it is and logs each one outside the spec, once checked', async () => {
+    // Answers no other test sent: verdicts are remembered across apps.
+    const fresh = { good: '{"status":"error","status_message":"warned"}', bad: '{"status":43}' };
+    const lines: string[] = [];
+    const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => lines.push(line) } } });
+    checkResponses(app, 'warn');
+    app.get<{ Params: { which: 'good' | 'bad' } }>('/:which', (req, reply) => {
+      markOperation(req, spec, 'entries');
+      return reply.code(404).type('application/json').send(fresh[req.params.which]);
+    });
+    await app.ready();
+    const answers = [];
+    for (const which of ['bad', 'good', 'bad', 'bad', 'good'] as const) {
+      const res = await app.inject({ method: 'GET', url: `/${which}` });
+      answers.push([res.statusCode, res.body === fresh[which]]);
+      // An answer not seen before is checked right after it leaves.
+      await new Promise((next) => setImmediate(next));
+    }
+    await app.close();
+    expect(answers).toEqual(Array(5).fill([404, true]));
+    const warnings = lines.map((line) => JSON.parse(line) as { msg: string; violation: string });
+    expect(warnings.map((w) => w.msg)).toEqual(Array(3).fill('response does not match the spec'));
+    for (const w of warnings) expect(w.violation).toMatch(/^entries: the 404 body breaks the spec/);
+  });
 });
 
 describe('the verdicts remembered', () => {
