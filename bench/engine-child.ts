@@ -13,7 +13,7 @@ import { createComputePool } from '../src/services/compute/pool.js';
 import { tableDiffTask, textDiffTask } from '../src/services/compute/tasks.js';
 import { CsvSide } from '../src/engine/keyed-csv.js';
 import { readFrame } from '../src/engine/read-frame.js';
-import { csvTableData, csvTableSteps } from '../src/services/compute/csv-table.js';
+import { csvTableSteps } from '../src/services/compute/csv-table.js';
 import { runNow } from '../src/services/steps.js';
 import { WARM_TABLES, warmUpCsv } from '../src/services/compute/warm-up.js';
 
@@ -73,7 +73,7 @@ if (kind === 'keyed') {
 } else if (kind === 'columns') {
   // A whole CSV read as registering a data source's table reads it: into typed columns, stored.
   // After the server's own warm-up at start, which builds made-up tables a few times (warm-up.ts).
-  for (let i = 0; i < WARM_TABLES; i++) csvTableData(warmUpCsv(i), {});
+  for (let i = 0; i < WARM_TABLES; i++) runNow(csvTableSteps(warmUpCsv(i), {}));
   // Its stored bytes as registering makes them: the chunks storage writes, not joined (since run 49).
   const bytes = readFileSync(a);
   const store = () => {

@@ -40,10 +40,10 @@ async function load(url: string, seconds: number, headers: Record<string, string
 
 const show = (run: Run) => `${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`;
 
-/** A child process that prints `listening on <url>` (or Prism's "listening on"), with its start time. */
 /** How long a server may take to say it listens (npx may first fetch Prism). */
 const START_MS = 180_000;
 
+/** A child process that prints `listening on <url>` (or Prism's "listening on"), with its start time. */
 function started(child: ChildProcess, pattern: RegExp): Promise<{ url: string; ms: number }> {
   const began = performance.now();
   return new Promise((resolve, reject) => {

@@ -136,8 +136,8 @@ describe('readLayout on files larger than the sniffed MiB', () => {
   });
 
   it('reads a head of one-byte line breaks to its 10,000th row, blank lines not counted', () => {
-    // HeadScan.scanPlain's dialect: row 10,000 makes a a decimal column and c a text column, the
-    // row after would make b a text one. Blank lines are no rows.
+    // HeadScan.scanPlain's dialect: row 10,000 makes column a decimal and column c text; the row
+    // after would make column b text. Blank lines are no rows.
     const text = csv(80_000, (r) =>
       r === INFER_ROWS ? '2.5;1;x' : r === INFER_ROWS + 1 ? 'x;y;1' : r === 500 ? '\r\n\r\n1;2;3' : undefined,
     ).replaceAll('\r\n', '\n');

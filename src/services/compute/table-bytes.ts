@@ -90,6 +90,7 @@ export function tableChunks(dataset: Dataset): Buffer[] {
   head.copy(start, 8);
   const chunks: Buffer[] = [start];
   let at = start.length;
+  // An empty section last: its zeros end the table at a multiple of 8 too.
   for (const section of [...sections.flat(), new Uint8Array(0)]) {
     if (pad(at) > at) chunks.push(ZEROS.subarray(0, pad(at) - at));
     at = pad(at) + section.length;

@@ -8,7 +8,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DatafoldStore, Json, StoredTable } from '../../storage/datafold-store.js';
 import { readSqliteTable } from '../../storage/scratch-db.js';
-import { csvTableData, csvTableSteps } from '../compute/csv-table.js';
+import { csvTableSteps } from '../compute/csv-table.js';
 import { tableBytes } from '../compute/table-bytes.js';
 import { WARM_TABLES, warmUpCsv } from '../compute/warm-up.js';
 import { DocumentError, inFixture } from '../document-error.js';
@@ -105,7 +105,8 @@ export class DataSourceService {
   async warmUp(stopped: () => boolean): Promise<number> {
     let built = 0;
     for (; built < WARM_TABLES && !stopped(); built++) {
-      csvTableData(warmUpCsv(built), { refuseDuplicateNames: true });
+      // As registering makes them: its chunks, not joined (csvTableData would join them).
+      runNow(csvTableSteps(warmUpCsv(built), { refuseDuplicateNames: true }));
       await nextTurn();
     }
     return built;
