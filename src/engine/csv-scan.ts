@@ -3,7 +3,14 @@
 // `""` inside quotes, quoted delimiters and line breaks, one line-break style per file, empty lines
 // skipped. An unterminated quote runs to the end of the text. Unquoted fields are plain slices of the
 // text, found with the engine's native indexOf, so a quote-free file is scanned at memory speed.
-import Papa from 'papaparse';
+import { createRequire } from 'node:module';
+
+/**
+ * papaparse, required rather than imported: importing a CommonJS package makes Node parse its source
+ * for its exports, and with papaparse and xxhash that took 10-15 ms of each thread's start and kept
+ * V8's compiler thread busy for 30-50 ms more, compiling that parser while the first file was read.
+ */
+const Papa = createRequire(import.meta.url)('papaparse') as typeof import('papaparse');
 
 /** The quote character's code, in text and in UTF-8 alike. */
 export const QUOTE = 0x22;

@@ -1,4 +1,7 @@
-import { xxh3 } from '@node-rs/xxhash';
+import { createRequire } from 'node:module';
+
+/** Required rather than imported, as papaparse is (see csv-scan.ts). */
+const { xxh3 } = createRequire(import.meta.url)('@node-rs/xxhash') as typeof import('@node-rs/xxhash');
 
 /**
  * xxh3-128 of the bytes as lowercase hex without zero padding, the way oxen-server formats its
