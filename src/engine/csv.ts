@@ -77,6 +77,24 @@ export class DtypeGuess {
     this.float = false;
   }
 
+  /**
+   * The cells that would leave this guess as it is, as a regular expression's source for one cell
+   * of a row with the one-byte delimiter `d` and line break `n`, each a `\xHH` escape (for
+   * HeadScan.skipSteadyRows in csv-bounds.ts): an empty cell, and the cells of the kinds HeadScan
+   * tells from their bytes (a short integer, a decimal, "true" or "false", in any case) whose add
+   * method would change nothing here. In a column found to be text, any cell but a quoted one with
+   * a doubled quote inside.
+   */
+  steadyCell(d: string, n: string): string {
+    if (!this.open) return `(?:"[^"]*"(?!")[^${d}${n}]*|[^${d}${n}"][^${d}${n}]*|)`;
+    if (!this.sawValue) return '';
+    const kinds: string[] = [];
+    if (!this.bool) kinds.push('-?\\d{1,15}');
+    if (!this.int && !this.bool) kinds.push(`-?(?=[\\d.]{2,16}[${d}${n}])(?:\\d+\\.\\d*|\\.\\d+)`);
+    if (!this.int && !this.float) kinds.push('[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]');
+    return kinds.length ? `(?:${kinds.join('|')}|)` : '';
+  }
+
   get dtype(): Dtype {
     if (!this.sawValue) return 'str';
     if (this.int) return 'i64';

@@ -3,8 +3,8 @@
 // when the compare looks at them: when its bytes differ from its partner's, or when it is output.
 // Equal row bytes under the same layout are equal rows, so a compare of two large, mostly equal files
 // parses about as many cells as it outputs, and holds the files' bytes, two offsets and a key per row.
-import { readLayout, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
-import { cellAt, KeySink } from './csv-keys.js';
+import { readLayout, rowReader, type BoundsSink } from './csv-bounds.js';
+import { cellAt, KeySink, scanKeys } from './csv-keys.js';
 import type { Dialect } from './csv-scan.js';
 import { writeField, type JsonOut } from './json-out.js';
 import type { CsvOptions } from './csv.js';
@@ -50,7 +50,7 @@ export class CsvSide implements KeyedSide {
 
   keyBytes(columns: number[], first: number, numeric: boolean): KeyedRows {
     const sink = new KeySink(this.bytes, this.columns, columns, first, numeric, this.rowsGuess);
-    scanBounds(this.bytes, this.dialect, sink);
+    scanKeys(this.bytes, this.dialect, sink);
     this.rows = Math.max(sink.row, 0);
     this.starts = sink.starts;
     this.ends = sink.ends;
@@ -159,7 +159,7 @@ export class CsvSide implements KeyedSide {
   }
 
   private fields: FieldBounds | undefined;
-  private readRow: ((start: number) => void) | undefined;
+  private readRow: ((start: number) => number) | undefined;
   /** The row whose bounds `fields` holds. */
   private fieldsRow = -1;
   /** The bounds of row `row`'s fields (in an object that the next row's reuse). */

@@ -148,6 +148,39 @@ describe('readLayout on files larger than the sniffed MiB', () => {
     expect(whole.ok && whole.frame.columns.map((c) => c.dtype)).toEqual(['f64', 'i64', 'str']);
   });
 
+  it('counts no blank line as a row of a one-column head', () => {
+    // Row 10,000, after 300 blank lines, makes the column text.
+    const rows = Array.from({ length: INFER_ROWS + 5 }, (_, i) => (i === INFER_ROWS - 1 ? 'x' : String(i)));
+    const text = ['a', ...rows.slice(0, 100), ...Array<string>(300).fill(''), ...rows.slice(100), ''].join(
+      '\n',
+    );
+    const layout = readLayout(Buffer.from(text));
+    expect(layout.ok && layout.layout.columns).toEqual([{ name: 'a', dtype: 'str' }]);
+    const whole = readCsv(text);
+    expect(whole.ok && whole.frame.columns[0]!.dtype).toBe('str');
+  });
+
+  it('reads a head of one-byte line breaks longer than a MiB to its 10,000th row', () => {
+    // HeadScan.skipSteadyRows decodes the head a MiB of whole lines at a time: a quoted cell holding
+    // line breaks spans the first MiB's end, blank lines are no rows, row 10,000 makes column a
+    // decimal and the row after it would make column c text.
+    const pad = 'y'.repeat(120);
+    const rows = Array.from({ length: INFER_ROWS + 5 }, (_, i) =>
+      i === INFER_ROWS - 1 ? `2.5;${pad};1` : i === INFER_ROWS ? `1;${pad};x` : `${i};${pad};${i % 2}`,
+    );
+    const quoted = `"${'line\n'.repeat(2_000)}"`;
+    const at = rows.findIndex((_, i) => rows.slice(0, i).join('\n').length > SNIFF_CHARS - 5_000);
+    rows[at] = `${at};${quoted};0`;
+    for (let i = 1_000; i < INFER_ROWS; i += 1_000) rows[i] = `\n${rows[i]}`;
+    const text = ['a;b;c', ...rows, ''].join('\n');
+    expect(text.indexOf(quoted)).toBeLessThan(SNIFF_CHARS);
+    expect(text.indexOf(quoted) + quoted.length).toBeGreaterThan(SNIFF_CHARS + 1_000);
+    const layout = readLayout(Buffer.from(text));
+    expect(layout.ok && layout.layout.columns.map((c) => c.dtype)).toEqual(['f64', 'str', 'i64']);
+    const whole = readCsv(text);
+    expect(whole.ok && whole.frame.columns.map((c) => c.dtype)).toEqual(['f64', 'str', 'i64']);
+  });
+
   it('scans for the head when its rows run past the sniffed text', () => {
     const pad = 'é'.repeat(60);
     expectLayoutOfWholeText(csv(12_000, (r) => (r === INFER_ROWS ? `2.5;x${pad};1` : undefined), pad));
