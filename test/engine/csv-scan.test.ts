@@ -466,6 +466,15 @@ describe('the lazy CSV side of a keyed compare', () => {
     );
   });
 
+  /** readLayout's columns for `text`, held to readCsv's (and its refusals to readCsv's). */
+  const expectTypedAsReadCsvTypes = (text: string) => {
+    const whole = readCsv(text);
+    const layout = readLayout(Buffer.from(text));
+    expect(layout.ok).toBe(whole.ok);
+    if (!whole.ok || !layout.ok) return;
+    expect(layout.layout.columns).toEqual(whole.frame.columns.map(({ name, dtype }) => ({ name, dtype })));
+  };
+
   it('types columns from the bytes of their head as readCsv types them from its text', () => {
     // Texts on both sides of the byte-level kinds (integers of up to 15 digits, decimals, booleans),
     // which the rest go through DtypeGuess.add.
@@ -527,13 +536,7 @@ describe('the lazy CSV side of a keyed compare', () => {
             else if (row) rows[at] = odd === 'short' ? row.slice(0, -1) : [...row, '7'];
           });
           const text = [names, ...rows].map((r) => r.join(',')).join(newline) + newline;
-          const whole = readCsv(text);
-          const layout = readLayout(Buffer.from(text));
-          expect(layout.ok).toBe(whole.ok);
-          if (!whole.ok || !layout.ok) return;
-          expect(layout.layout.columns).toEqual(
-            whole.frame.columns.map(({ name, dtype }) => ({ name, dtype })),
-          );
+          expectTypedAsReadCsvTypes(text);
         },
       ),
       { numRuns: RUNS * 2, seed: SEED },
@@ -568,13 +571,7 @@ describe('the lazy CSV side of a keyed compare', () => {
           const width = Math.max(2, ...rows.map((r) => r.length));
           const names = ['a', 'b', 'c', 'd'].slice(0, width);
           const text = [names, ...rows].map((r) => r.join(delimiter)).join(newline) + newline;
-          const whole = readCsv(text);
-          const layout = readLayout(Buffer.from(text));
-          expect(layout.ok).toBe(whole.ok);
-          if (!whole.ok || !layout.ok) return;
-          expect(layout.layout.columns).toEqual(
-            whole.frame.columns.map(({ name, dtype }) => ({ name, dtype })),
-          );
+          expectTypedAsReadCsvTypes(text);
         },
       ),
       { numRuns: RUNS * 2, seed: SEED },
