@@ -160,6 +160,32 @@ describe('readLayout on files larger than the sniffed MiB', () => {
     expect(whole.ok && whole.frame.columns[0]!.dtype).toBe('str');
   });
 
+  it('types a head whose 64 columns change their guesses at rows spread over it as readCsv does', () => {
+    // HeadScan.skipSteadyRows waits longer and longer between tries while the guesses keep changing,
+    // the loop reading the rows between.
+    const width = 64;
+    const cell = (r: number, c: number) =>
+      r === 100 + c * 3
+        ? '2.5'
+        : r === 1_000 + c * 7
+          ? 'x'
+          : r === 3_000 + c * 5
+            ? 'true'
+            : r < c
+              ? ''
+              : String(r);
+    const rows = Array.from({ length: INFER_ROWS + 5 }, (_, r) =>
+      Array.from({ length: width }, (_, c) => cell(r, c)).join(','),
+    );
+    const text = [Array.from({ length: width }, (_, c) => `c${c}`).join(','), ...rows, ''].join('\n');
+    const layout = readLayout(Buffer.from(text));
+    const whole = readCsv(text);
+    expect(whole.ok && layout.ok).toBe(true);
+    if (!whole.ok || !layout.ok) return;
+    expect(layout.layout.columns).toEqual(whole.frame.columns.map(({ name, dtype }) => ({ name, dtype })));
+    expect(new Set(layout.layout.columns.map((c) => c.dtype))).toEqual(new Set(['str']));
+  });
+
   it('reads a head of one-byte line breaks longer than a MiB to its 10,000th row', () => {
     // HeadScan.skipSteadyRows decodes the head 256 KiB of whole lines at a time: a quoted cell of
     // line breaks longer than that spans a piece's end, blank lines are no rows, row 10,000 makes
