@@ -164,16 +164,13 @@ describe('readLayout on files larger than the sniffed MiB', () => {
     // HeadScan.skipSteadyRows waits longer and longer between tries while the guesses keep changing,
     // the loop reading the rows between.
     const width = 64;
-    const cell = (r: number, c: number) =>
-      r === 100 + c * 3
-        ? '2.5'
-        : r === 1_000 + c * 7
-          ? 'x'
-          : r === 3_000 + c * 5
-            ? 'true'
-            : r < c
-              ? ''
-              : String(r);
+    // Column c: empty in its first c rows, then a decimal, a text and a boolean at rows of its own.
+    const cell = (r: number, c: number) => {
+      if (r === 100 + c * 3) return '2.5';
+      if (r === 1_000 + c * 7) return 'x';
+      if (r === 3_000 + c * 5) return 'true';
+      return r < c ? '' : String(r);
+    };
     const rows = Array.from({ length: INFER_ROWS + 5 }, (_, r) =>
       Array.from({ length: width }, (_, c) => cell(r, c)).join(','),
     );
@@ -187,8 +184,8 @@ describe('readLayout on files larger than the sniffed MiB', () => {
   });
 
   it('reads a head of one-byte line breaks longer than a MiB to its 10,000th row', () => {
-    // HeadScan.skipSteadyRows decodes the head 256 KiB of whole lines at a time: a quoted cell of
-    // line breaks longer than that spans a piece's end, blank lines are no rows, row 10,000 makes
+    // HeadScan.skipSteadyRows decodes the head 256 KiB at a time: a quoted cell of line breaks
+    // longer than that spans a piece's end, blank lines are no rows, row 10,000 makes
     // column a decimal and the row after it would make column c text.
     const pad = 'y'.repeat(120);
     const rows = Array.from({ length: INFER_ROWS + 5 }, (_, i) =>
