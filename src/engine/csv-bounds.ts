@@ -38,17 +38,22 @@ export function readLayout(
   const afterHeader = scanBounds(body, dialect, header, 1);
   if (!header.names) return { ok: false, error: 'empty CSV' };
   const head = new HeadScan(body, header.names.length);
-  const [delimiter, newline] = [Buffer.from(dialect.delimiter), Buffer.from(dialect.newline)];
-  const headEnd =
-    delimiter.length === 1 && newline.length === 1
-      ? head.scanPlain(delimiter[0]!, newline[0]!, afterHeader)
-      : scanBounds(body, dialect, head, INFER_ROWS, afterHeader);
+  const plain = oneByteDialect(dialect);
+  const headEnd = plain
+    ? head.scanPlain(plain[0], plain[1], afterHeader)
+    : scanBounds(body, dialect, head, INFER_ROWS, afterHeader);
   const columns = uniqueNames(header.names).map((name, c) => ({ name, dtype: head.guesses[c]!.dtype }));
   const rowsGuess = Math.ceil(((head.rows + 1) * body.length) / Math.max(headEnd, 1));
   return {
     ok: true,
     layout: { dialect, columns, body, rowsGuess, header: header.names, rowsStart: afterHeader },
   };
+}
+
+/** The delimiter's and the line break's byte, when each is one byte (as in most files). */
+export function oneByteDialect(dialect: Dialect): [number, number] | undefined {
+  const [delimiter, newline] = [Buffer.from(dialect.delimiter), Buffer.from(dialect.newline)];
+  return delimiter.length === 1 && newline.length === 1 ? [delimiter[0]!, newline[0]!] : undefined;
 }
 
 /**

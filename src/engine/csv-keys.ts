@@ -1,7 +1,14 @@
 // The key bytes of each row of a CSV, read from its bytes by the bounds scanner (or, for one i64 key,
 // a loop of its own) for the keyed compare and the tabular diff (keyed-csv.ts): where each row starts
 // and ends, and its key, the bytes oxen hashes over the key columns (a number, for one i64 key).
-import { afterQuoted, fieldText, rowReader, scanBounds, type BoundsSink } from './csv-bounds.js';
+import {
+  afterQuoted,
+  fieldText,
+  oneByteDialect,
+  rowReader,
+  scanBounds,
+  type BoundsSink,
+} from './csv-bounds.js';
 import { QUOTE, type Dialect } from './csv-scan.js';
 import { convert } from './csv.js';
 import { decimalAt, integerAt, MINUS } from './field-numbers.js';
@@ -15,8 +22,8 @@ import { cellBytes, writeCellBytes, type Cell, type Dtype } from './frame.js';
  * against 22-35 ms with a quoted column after the key; eight or ten runs of each, by hand).
  */
 export function scanKeys(bytes: Buffer, dialect: Dialect, sink: KeySink): void {
-  const [delimiter, newline] = [Buffer.from(dialect.delimiter), Buffer.from(dialect.newline)];
-  if (!sink.plainNumeric || delimiter.length !== 1 || newline.length !== 1) {
+  const plain = oneByteDialect(dialect);
+  if (!sink.plainNumeric || !plain) {
     scanBounds(bytes, dialect, sink);
     return;
   }
@@ -24,7 +31,7 @@ export function scanKeys(bytes: Buffer, dialect: Dialect, sink: KeySink): void {
   // The header: the first row that is not empty.
   let pos = 0;
   while (sink.row < 0 && pos < bytes.length) pos = readRow(pos);
-  sink.plainNumericRows(pos, delimiter[0]!, newline[0]!, readRow);
+  sink.plainNumericRows(pos, plain[0], plain[1], readRow);
 }
 
 /**
