@@ -47,9 +47,37 @@ export function sniffDialect(
   candidates: string[],
   firstPrefix = 1 << 14,
 ): Dialect {
+  return sniff(text, true, delimiter, candidates, firstPrefix)!;
+}
+
+/**
+ * sniffDialect's answer for a text that `piece` starts (and is shorter than the text's first MiB),
+ * when the piece settles it: the line break is told before the piece ends, and a prefix that the
+ * piece holds holds 10 rows for every candidate. Else undefined: the answer needs more of the text.
+ * A CSV's bytes are decoded a piece first (csv-bounds.ts), not a MiB.
+ */
+export function sniffPiece(
+  piece: string,
+  delimiter: string | undefined,
+  candidates: string[],
+  firstPrefix = 1 << 14,
+): Dialect | undefined {
+  return sniff(piece, false, delimiter, candidates, firstPrefix);
+}
+
+/** sniffDialect, over all of the text's first MiB (`whole`) or a piece of it (sniffPiece). */
+function sniff(
+  text: string,
+  whole: boolean,
+  delimiter: string | undefined,
+  candidates: string[],
+  firstPrefix: number,
+): Dialect | undefined {
   const sample = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
-  const newline = guessLineBreak(sample);
-  let prefix = sample;
+  const newline = lineBreak(sample, whole);
+  if (!newline) return undefined;
+  // Of a piece, only a prefix it holds and the whole text would be tried with is the same.
+  let prefix = whole ? sample : undefined;
   for (let size = firstPrefix; size < sample.length; size *= 4) {
     const candidate = sample.slice(0, size);
     // A given delimiter is not guessed: papaparse then reads nothing of the text for the dialect.
@@ -58,6 +86,7 @@ export function sniffDialect(
       break;
     }
   }
+  if (prefix === undefined) return undefined;
   const meta = Papa.parse<string[]>(prefix, {
     delimiter: delimiter ?? '',
     delimitersToGuess: candidates,
@@ -84,6 +113,15 @@ function holdsTenRows(prefix: string, delimiter: string, newline: LineBreak): bo
  * searches: a file of "\n" line breaks is decided at its first line break outside quotes.
  */
 export function guessLineBreak(sample: string): LineBreak {
+  return lineBreak(sample, true)!;
+}
+
+/**
+ * guessLineBreak, for a sample that is all of the first MiB (`whole`), or a piece of it: then the
+ * line break is told only where the piece settles it, a "\n" kept before any "\r" and before any
+ * quote that the rest of the text could close, and is undefined otherwise.
+ */
+function lineBreak(sample: string, whole: boolean): LineBreak | undefined {
   const length = sample.length;
   let crs = 0;
   let crlfs = 0;
@@ -101,8 +139,8 @@ export function guessLineBreak(sample: string): LineBreak {
   for (;;) {
     const open = sample.indexOf('"', pos);
     const close = open < 0 ? -1 : sample.indexOf('"', open + 1);
-    // An unmatched quote stays, as a plain character.
-    const end = close < 0 ? length : open;
+    // An unmatched quote stays, as a plain character; in a piece, the text after it may match it.
+    const end = close < 0 && (whole || open < 0) ? length : open;
     if (end > pos) {
       if (cr < pos) cr = next('\r', pos);
       if (crs === 0) {
@@ -121,6 +159,7 @@ export function guessLineBreak(sample: string): LineBreak {
     if (close < 0) break;
     pos = close + 1;
   }
+  if (!whole) return undefined;
   if (crs === 0) return '\n';
   // papaparse's pieces: one more than the "\r"s; the first never starts with "\n" here.
   return crlfs >= (crs + 1) / 2 ? '\r\n' : '\r';

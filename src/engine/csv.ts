@@ -1,7 +1,7 @@
 // Reading delimited text the way oxen-server's polars reader does (reference §6.5): a header row,
 // dtypes inferred from the first 10,000 rows (i64, then f64, then bool, else str), an empty cell or a
 // value that does not fit the inferred dtype is null, ragged rows are cut or padded, no dates.
-import { scanRows, sniffDialect, UNLIMITED, type Dialect, type RowSink } from './csv-scan.js';
+import { scanRows, sniffDialect, sniffPiece, UNLIMITED, type Dialect, type RowSink } from './csv-scan.js';
 import type { Cell, Column, Dtype, Frame } from './frame.js';
 import { keepShapes } from './kept-shapes.js';
 
@@ -224,9 +224,17 @@ class RowReader implements RowSink {
   }
 }
 
+/** The delimiters a CSV's dialect is guessed among. */
+const DELIMITERS = [',', '\t', ';', '|'];
+
 /** The delimiter and line break of a CSV's text (papaparse looks at its first MiB). */
 export function sniffCsv(text: string, options: CsvOptions): Dialect {
-  return sniffDialect(text, options.delimiter, [',', '\t', ';', '|']);
+  return sniffDialect(text, options.delimiter, DELIMITERS);
+}
+
+/** sniffCsv's answer for the text that `piece` starts, when the piece settles it (sniffPiece). */
+export function sniffCsvPiece(piece: string, options: CsvOptions): Dialect | undefined {
+  return sniffPiece(piece, options.delimiter, DELIMITERS);
 }
 
 /**

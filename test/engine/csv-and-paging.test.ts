@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readLayout } from '../../src/engine/csv-bounds.js';
 import { SNIFF_CHARS } from '../../src/engine/csv-scan.js';
-import { INFER_ROWS, readCsv } from '../../src/engine/csv.js';
+import { INFER_ROWS, readCsv, sniffCsv } from '../../src/engine/csv.js';
 import { schemaOf } from '../../src/engine/frame.js';
 import { hashHex } from '../../src/engine/hash.js';
 import { paginateEntries, paginateFrame } from '../../src/engine/paginate.js';
@@ -226,6 +226,23 @@ describe('readLayout on files larger than the sniffed MiB', () => {
     if (rows.slice(0, 6_001).join('\r\n').length % 2 === 1) rows[1] = `0${rows[1]}`;
     const blanks = Array<string>(SNIFF_CHARS / 2).fill('');
     expectLayoutOfWholeText([...rows.slice(0, 6_001), ...blanks, ...rows.slice(6_001)].join('\r\n'));
+  });
+
+  it("tells the dialect from the file's first 64 KiB only when they settle it", () => {
+    // A quoted header cell of "\n"s, closed past 64 KiB: the piece cannot tell that its "\n"s are
+    // quoted, and the whole text's line break is "\r\n". Then a file whose first line break is
+    // "\n" and whose later ones are "\r\n": papaparse takes the first.
+    const quoted = `a,"${'x\n'.repeat(40_000)}"\r\n${'1,2\r\n'.repeat(100)}`;
+    const mixed = `a;b\n${'1;2\r\n'.repeat(20_000)}`;
+    for (const [text, newline, delimiter] of [
+      [quoted, '\r\n', ','],
+      [mixed, '\n', ';'],
+    ] as const) {
+      expect(Buffer.byteLength(text)).toBeGreaterThan(1 << 16);
+      const layout = readLayout(Buffer.from(text));
+      expect(layout.ok && layout.layout.dialect).toEqual({ delimiter, newline });
+      expect(sniffCsv(text, {})).toEqual({ delimiter, newline });
+    }
   });
 
   it('reads past a first MiB of blank lines', () => {
