@@ -52,9 +52,9 @@ export function sniffDialect(
 
 /**
  * sniffDialect's answer for a text that `piece` starts (and is shorter than the text's first MiB),
- * when the piece settles it: the line break is told before the piece ends, and a prefix that the
- * piece holds holds 10 rows for every candidate. Else undefined: the answer needs more of the text.
- * A CSV's bytes are decoded a piece first (csv-bounds.ts), not a MiB.
+ * when the piece settles it: the line break is told before the piece ends, and one of the prefixes
+ * tried lies within the piece and holds 10 rows for every candidate. Else undefined: the answer needs
+ * more of the text. A CSV's bytes are decoded a piece first (csv-bounds.ts), not a MiB.
  */
 export function sniffPiece(
   piece: string,
@@ -76,7 +76,7 @@ function sniff(
   const sample = text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text;
   const newline = lineBreak(sample, whole);
   if (!newline) return undefined;
-  // Of a piece, only a prefix it holds and the whole text would be tried with is the same.
+  // A piece has no answer of its own: only one of the prefixes the whole text is tried with.
   let prefix = whole ? sample : undefined;
   for (let size = firstPrefix; size < sample.length; size *= 4) {
     const candidate = sample.slice(0, size);
