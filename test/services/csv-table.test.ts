@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { readCsv, type CsvOptions } from '../../src/engine/csv.js';
 import type { WordsColumn } from '../../src/engine/data-column.js';
 import type { Dataset } from '../../src/engine/datadiff.js';
-import { csvTableData, csvTableSteps, STEP_BYTES } from '../../src/services/compute/csv-table.js';
+import { csvTableSteps, STEP_BYTES } from '../../src/services/compute/csv-table.js';
 import { readTableBytes } from '../../src/services/compute/table-bytes.js';
-import { cellsOf, storedAs } from '../helpers/stored-table.js';
+import { cellsOf, csvTableData, storedAs } from '../helpers/stored-table.js';
 
 type Table = Omit<Dataset, 'values'> & { values: unknown[][] };
 

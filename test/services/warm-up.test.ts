@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
-import { csvTableData } from '../../src/services/compute/csv-table.js';
 import { DatadiffService } from '../../src/services/datafold/datadiffs.js';
 import { datadiffTask } from '../../src/services/compute/datadiff-task.js';
 import {
@@ -10,7 +9,7 @@ import {
   warmUpTables,
   warmUpTask,
 } from '../../src/services/compute/warm-up.js';
-import { storedAs } from '../helpers/stored-table.js';
+import { csvTableData, storedAs } from '../helpers/stored-table.js';
 import { build, call } from '../helpers/app.js';
 
 let app: App;

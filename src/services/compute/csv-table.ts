@@ -24,20 +24,7 @@ import {
 } from './column-builders.js';
 import { tableBytes, tableChunks } from './table-bytes.js';
 import { keepShapes } from '../../engine/kept-shapes.js';
-import { runNow, type Steps } from '../steps.js';
-
-/**
- * The stored bytes of the table in a CSV, text or bytes, read as readCsv reads it (tableBytes of its
- * frame), or why readCsv refuses it. Bytes that are UTF-8, and text that is (no lone surrogate),
- * are read from the bytes (csvColumns); others are read as text, leniently, as before.
- */
-export function csvTableData(
-  csv: string | Uint8Array,
-  options: CsvOptions,
-): { ok: true; data: Buffer } | { ok: false; error: string } {
-  const stored = runNow(csvTableSteps(csv, options));
-  return stored.ok ? { ok: true, data: Buffer.concat(stored.chunks) } : stored;
-}
+import type { Steps } from '../steps.js';
 
 /** The table's bytes as the chunks they are made of, one after the other (tableChunks), or why not. */
 type CsvTableResult = { ok: true; chunks: Buffer[] } | { ok: false; error: string };
@@ -46,8 +33,10 @@ type CsvTableResult = { ok: true; chunks: Buffer[] } | { ok: false; error: strin
 export const STEP_BYTES = 2 << 20;
 
 /**
- * csvTableData in steps (steps.ts): the text made bytes, the head read, then the rows STEP_BYTES a
- * step, then the table's bytes made.
+ * The stored bytes of the table in a CSV, text or bytes, read as readCsv reads it (tableBytes of its
+ * frame), or why readCsv refuses it, in steps (steps.ts): the text made bytes, the head read, then
+ * the rows STEP_BYTES a step, then the table's bytes made. Bytes that are UTF-8, and text that is
+ * (no lone surrogate), are read from the bytes (csvColumns); others are read as text, leniently.
  */
 export function* csvTableSteps(csv: string | Uint8Array, options: CsvOptions): Steps<CsvTableResult> {
   const bytes =

@@ -105,7 +105,7 @@ export class DataSourceService {
   async warmUp(stopped: () => boolean): Promise<number> {
     let built = 0;
     for (; built < WARM_TABLES && !stopped(); built++) {
-      // As registering makes them: its chunks, not joined (csvTableData would join them).
+      // As registering makes them: its chunks, not joined.
       runNow(csvTableSteps(warmUpCsv(built), { refuseDuplicateNames: true }));
       await nextTurn();
     }
